@@ -1,0 +1,40 @@
+"""All ORM models; importing this package registers every table on ``Base.metadata``."""
+
+from preventia.models.article import Article, ArticleCountry, ArticleKeyword, ArticleTopic
+from preventia.models.audit import AuditLog
+from preventia.models.enums import (
+    ArticleStatus,
+    JobStatus,
+    JobType,
+    KeywordKind,
+    Relevance,
+    RobotsStatus,
+    Role,
+    SourceKind,
+    SourceStatus,
+    Tone,
+)
+from preventia.models.job import Job
+from preventia.models.source import Source
+from preventia.models.user import User
+
+__all__ = [
+    "Article",
+    "ArticleCountry",
+    "ArticleKeyword",
+    "ArticleStatus",
+    "ArticleTopic",
+    "AuditLog",
+    "Job",
+    "JobStatus",
+    "JobType",
+    "KeywordKind",
+    "Relevance",
+    "RobotsStatus",
+    "Role",
+    "Source",
+    "SourceKind",
+    "SourceStatus",
+    "Tone",
+    "User",
+]

@@ -1,0 +1,63 @@
+"""A news source and its compliance record and health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from preventia.db.base import Base, UTCDateTime, utcnow
+from preventia.models.enums import RobotsStatus, SourceKind, SourceStatus
+from preventia.models.types import JSONDict, str_enum
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    homepage: Mapped[str | None] = mapped_column(String(2048))
+    kind: Mapped[SourceKind] = mapped_column(str_enum(SourceKind), default=SourceKind.FEED)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    url_pattern: Mapped[str | None] = mapped_column(String(500))
+    outlet_country: Mapped[str | None] = mapped_column(String(2))
+    language: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[SourceStatus] = mapped_column(
+        str_enum(SourceStatus), default=SourceStatus.ACTIVE, index=True
+    )
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    fetch_interval_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # Compliance record.
+    robots_status: Mapped[RobotsStatus] = mapped_column(
+        str_enum(RobotsStatus), default=RobotsStatus.UNKNOWN
+    )
+    robots_rule: Mapped[str | None] = mapped_column(String(500))
+    robots_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    crawl_delay_seconds: Mapped[float | None] = mapped_column(Float)
+    terms_url: Mapped[str | None] = mapped_column(String(2048))
+    terms_notes: Mapped[str | None] = mapped_column(Text)
+    store_full_text: Mapped[bool] = mapped_column(Boolean, default=True)
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+
+    # Conditional GET state for the source URL.
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+
+    # Health.
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    total_fetches: Mapped[int] = mapped_column(Integer, default=0)
+    total_failures: Mapped[int] = mapped_column(Integer, default=0)
+    outcome_counts: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_sources_status_last_polled", "status", "last_polled_at"),)
