@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+
+import { App } from './app/App';
+import { I18nProvider } from './i18n';
+import './styles.css';
+
+const container = document.getElementById('root');
+if (container === null) {
+  throw new Error('index.html has no #root element');
+}
+
+createRoot(container).render(
+  <StrictMode>
+    <I18nProvider>
+      <App />
+    </I18nProvider>
+  </StrictMode>,
+);
