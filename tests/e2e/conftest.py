@@ -24,6 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    sync_playwright,
+)
 
 from tests.shared_data import REPO_ROOT
 
@@ -184,9 +193,7 @@ def chromium_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
+def browser(chromium_path: Path) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True
@@ -217,43 +224,39 @@ class PageProblems:
 
 @dataclass
 class WatchedPage:
-    page: Any
+    page: Page
     problems: PageProblems
 
 
-def open_watched_page(browser: Any, locale: str) -> tuple[Any, WatchedPage]:
+def _watch(page: Page, problems: PageProblems) -> None:
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.console_errors.append(f"{message.text} ({message.location})")
+
+    def on_request_failed(request: Request) -> None:
+        problems.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            problems.error_responses.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.page_errors.append(str(error)))
+    page.on("requestfailed", on_request_failed)
+    page.on("response", on_response)
+
+
+def open_watched_page(browser: Browser, locale: str) -> tuple[BrowserContext, WatchedPage]:
     """A new browser context (the given locale) and a page whose problems are recorded."""
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     problems = PageProblems()
-    page.on(
-        "console",
-        lambda message: (
-            problems.console_errors.append(f"{message.text} ({message.location})")
-            if message.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.page_errors.append(str(error)))
-    page.on(
-        "requestfailed",
-        lambda request: problems.failed_requests.append(
-            f"{request.method} {request.url}: {request.failure}"
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            problems.error_responses.append(f"{response.status} {response.url}")
-            if response.status >= 400
-            else None
-        ),
-    )
+    _watch(page, problems)
     return context, WatchedPage(page=page, problems=problems)
 
 
 @pytest.fixture
-def watched_page(browser: Any) -> Iterator[WatchedPage]:
+def watched_page(browser: Browser) -> Iterator[WatchedPage]:
     """A page in an English (en-US) browser."""
     context, watched = open_watched_page(browser, "en-US")
     try:

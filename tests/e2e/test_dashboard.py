@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import Server, WatchedPage, open_watched_page
 
@@ -77,7 +76,7 @@ def test_language_toggle_switches_the_text(
     assert_no_problems(watched_page)
 
 
-def test_spanish_browser_gets_spanish(server: Server, browser: Any) -> None:
+def test_spanish_browser_gets_spanish(server: Server, browser: Browser) -> None:
     context, watched = open_watched_page(browser, "es-ES")
     try:
         page = watched.page
