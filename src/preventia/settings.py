@@ -44,7 +44,9 @@ class ApiSettings(BaseModel):
 class CrawlSettings(BaseModel):
     """Politeness and safety limits of the collector."""
 
-    user_agent: str = "PreventIA-bot/0.1 (+https://github.com/preventia/preventia; media monitoring)"
+    user_agent: str = (
+        "PreventIA-bot/0.1 (+https://github.com/preventia/preventia; media monitoring)"
+    )
     min_delay_seconds: float = Field(default=2.0, ge=0)
     jitter_seconds: float = Field(default=0.5, ge=0)
     connect_timeout: float = Field(default=10.0, gt=0)
@@ -106,13 +108,15 @@ class Settings(BaseSettings):
         except ArgumentError as exc:
             raise ValueError(f"not a database URL ({exc})") from None
         if url.get_backend_name() not in {"sqlite", "postgresql"}:
-            raise ValueError(f"unsupported database {url.get_backend_name()!r}; use sqlite or postgresql")
+            raise ValueError(
+                f"unsupported database {url.get_backend_name()!r}; use sqlite or postgresql"
+            )
         return value
 
     @field_validator("redis_url")
     @classmethod
     def _valid_redis_url(cls, value: str | None) -> str | None:
-        if value in (None, ""):
+        if not value:
             return None
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")

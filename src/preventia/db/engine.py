@@ -1,4 +1,4 @@
-"""Engine and session factories. Built by the edge (lifespan, CLI command, worker), never at import."""
+"""Engine and session factories, built by the edge (lifespan, CLI, worker), never at import."""
 
 from __future__ import annotations
 

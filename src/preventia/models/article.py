@@ -52,9 +52,7 @@ class Article(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    topics: Mapped[list[ArticleTopic]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    topics: Mapped[list[ArticleTopic]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     countries: Mapped[list[ArticleCountry]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )

@@ -1,0 +1,74 @@
+"""The FastAPI application factory. Engines and clients are built in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import redis
+from fastapi import FastAPI
+
+from preventia import __version__
+from preventia.api import dashboard, health
+from preventia.api.errors import install_error_handlers
+from preventia.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from preventia.db import build_database
+from preventia.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+API_PREFIX = "/api/v1"
+
+
+def _redis_client(settings: Settings) -> redis.Redis | None:
+    if not settings.redis_url:
+        return None
+    client: redis.Redis = redis.Redis.from_url(
+        settings.redis_url, socket_connect_timeout=0.5, socket_timeout=0.5, retry_on_timeout=False
+    )
+    return client
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; nothing connects until the lifespan starts."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = build_database(settings)
+        app.state.redis = _redis_client(settings)
+        logger.info("api started", extra={"version": __version__, "env": settings.env.value})
+        try:
+            yield
+        finally:
+            if app.state.redis is not None:
+                app.state.redis.close()
+            app.state.db.dispose()
+
+    app = FastAPI(
+        title="PreventIA API",
+        version=__version__,
+        description="Breast-cancer news monitoring: articles, analytics, sources and exports.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health.router)
+    _mount_dashboard(app, settings)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.api.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+def _mount_dashboard(app: FastAPI, settings: Settings) -> None:
+    directory = settings.api.dashboard_dir or dashboard.PACKAGED_DASHBOARD
+    app.mount("/", dashboard.DashboardApp(directory), name="dashboard")
+
+
+def app_from_env() -> Any:
+    """Entry point for ``uvicorn --factory preventia.api.app:app_from_env``."""
+    return create_app()

@@ -1,0 +1,89 @@
+"""``preventia serve`` as a user runs it: a real process answering on a real port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREVENTIA_")}
+    env.update(
+        PREVENTIA_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}",
+        PREVENTIA_ENV="test",
+        PREVENTIA_EMBEDDED_WORKER="false",
+    )
+    command = [sys.executable, "-m", "preventia", "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+        if process.poll() is not None:
+            pytest.fail(f"serve exited: {process.stdout.read() if process.stdout else ''}")
+    else:
+        process.kill()
+        pytest.fail("serve did not answer within 30 s")
+    yield base, process
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_serve_answers_health_ready_metrics_and_dashboard(
+    server: tuple[str, subprocess.Popen[str]],
+) -> None:
+    base, _ = server
+    assert httpx.get(f"{base}/health").json()["status"] == "ok"
+    assert httpx.get(f"{base}/ready").json()["status"] == "ready"
+    metrics = httpx.get(f"{base}/metrics")
+    assert "preventia_http_requests_total" in metrics.text
+    root = httpx.get(f"{base}/")
+    assert root.status_code == 200 and "PreventIA" in root.text
+
+
+def test_serve_migrates_embedded_database_and_says_how_to_create_an_admin(
+    server: tuple[str, subprocess.Popen[str]],
+) -> None:
+    _, process = server
+    process.terminate()
+    output, _ = process.communicate(timeout=20)
+    assert "preventia users create" in output
+    assert "--role admin" in output
+
+
+def test_serve_exits_with_one_line_when_database_unreachable(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREVENTIA_")}
+    env["PREVENTIA_DATABASE_URL"] = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    result = subprocess.run(
+        [sys.executable, "-m", "preventia", "serve"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "PREVENTIA_DATABASE_URL: database unreachable" in result.stderr
+    assert "Traceback" not in result.stderr
