@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from preventia import __version__
-from preventia.cli import db, serve, sources, users
+from preventia.cli import db, extract, serve, sources, users
 
 app = typer.Typer(
     name="preventia",
@@ -18,6 +18,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(sources.app, name="sources")
 app.command("serve")(serve.serve)
+extract.register(app)
 
 
 @app.command("version")
