@@ -1,0 +1,88 @@
+"""Near-duplicate detection on real article texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from preventia.articles.dedup import NearDuplicateIndex, NearDuplicateOptions, jaccard, shingles
+from preventia.extract import extract_article
+from tests.shared_data import SHARED_DATA
+
+PAGES = SHARED_DATA / "pages" / "pages"
+NAMES = ["medicalnewstoday", "webmd-1", "webmd-2", "nytimes-1", "nytimes-2", "bbc-1", "la-nacion"]
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    if not PAGES.is_dir():
+        pytest.skip(f"shared pages not found at {PAGES}")
+    return {
+        name: extract_article(
+            (PAGES / name / "source.html").read_bytes(), "https://x.example/"
+        ).text
+        for name in NAMES
+    }
+
+
+def syndicated(text: str) -> str:
+    """A partner's copy: own header and footer, last paragraph cut, light house-style edits."""
+    paragraphs = text.split("\n")
+    body = "\n".join(paragraphs[:-1]).replace(" percent", "%").replace("U.S.", "US")
+    return (
+        "Published with permission from our partner newsroom. Photo: Getty Images.\n"
+        f"{body}\nCopyright 2024 Partner News. All rights reserved. Share this story."
+    )
+
+
+def test_syndicated_copy_is_found_and_a_different_article_is_not(texts: dict[str, str]) -> None:
+    index = NearDuplicateIndex.from_pairs(texts.items())
+    copy = syndicated(texts["medicalnewstoday"])
+    assert 0.8 <= jaccard(copy, texts["medicalnewstoday"]) < 1.0
+    assert index.query(copy) == "medicalnewstoday"
+    # same site, same section, different story
+    assert jaccard(texts["webmd-1"], texts["webmd-2"]) < 0.1
+    assert index.query(texts["webmd-2"], exclude="webmd-2") is None
+    assert index.query("A short, unrelated note about screening appointments.") is None
+
+
+def test_first_copy_wins(texts: dict[str, str]) -> None:
+    index = NearDuplicateIndex()
+    original = texts["nytimes-1"]
+    assert index.add_or_match(1, original) is None
+    assert index.add_or_match(2, syndicated(original)) == 1
+    assert index.add_or_match(3, syndicated(original) + " Updated.") == 1
+    assert [article for article, _ in index.matches(original)] == [1, 2, 3]
+    assert index.add_or_match(4, texts["bbc-1"]) is None
+    assert len(index) == 4
+
+
+def test_rebuild_gives_the_same_answers(texts: dict[str, str]) -> None:
+    pairs = list(texts.items())
+    first = NearDuplicateIndex.from_pairs(pairs)
+    second = NearDuplicateIndex.from_pairs(pairs)
+    for name, text in pairs:
+        assert first.query(text) == second.query(text) == name
+        assert name in first
+
+
+def test_options_and_edge_cases() -> None:
+    options = NearDuplicateOptions(threshold=0.9, num_perm=64)
+    index = NearDuplicateIndex(options)
+    assert index.options.num_perm == 64
+    assert index.add("empty", "  ...  ") is False
+    assert "empty" not in index
+    assert index.query("") is None
+    index.add("a", "one two three four five six seven eight")
+    index.add("a", "completely different words now here for this id")
+    assert index.query("one two three four five six seven eight") is None
+    index.remove("a")
+    index.remove("never-added")
+    assert len(index) == 0
+    with pytest.raises(ValueError):
+        NearDuplicateOptions(threshold=0)
+
+
+def test_shingles_are_case_and_punctuation_insensitive() -> None:
+    assert shingles("Breast cancer, screening!") == shingles("breast CANCER screening")
+    assert shingles("two words", size=3) == {"two words"}
+    assert shingles("", size=3) == set()
