@@ -108,13 +108,14 @@ def _first_content(item: Any) -> str | None:
 
 
 def _entry_date(item: Any, field: str) -> datetime | None:
-    parsed = item.get(f"{field}_parsed")
+    # dict.get: FeedParserDict.get would alias a missing "updated" to "published" (and warn)
+    parsed = dict.get(item, f"{field}_parsed")
     if parsed:
         try:
             return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
         except (OverflowError, ValueError, TypeError):
             return None
-    raw = item.get(field)
+    raw = dict.get(item, field)
     return parse_feed_date(raw) if isinstance(raw, str) else None
 
 
