@@ -195,3 +195,17 @@ def test_result_is_serialisable(extracted: dict[str, ExtractedArticle]) -> None:
     assert dumped["published"].endswith("Z") or dumped["published"].endswith("+00:00")
     assert dumped["language"] == "en"
     assert dumped["reason"] is None
+
+
+def test_language_delegates_to_the_platform_detector(monkeypatch: pytest.MonkeyPatch) -> None:
+    import preventia.nlp
+    from preventia.extract import language
+
+    monkeypatch.setattr(preventia.nlp, "detect_language", lambda text: "xx", raising=False)
+    language._platform_detector.cache_clear()
+    try:
+        assert language.detect_language("Some text long enough to be detected.") == "xx"
+    finally:
+        monkeypatch.undo()
+        language._platform_detector.cache_clear()
+    assert language.detect_language("   ") is None

@@ -101,3 +101,14 @@ def test_extract_eval_gate(app: typer.Typer, pages_dir: Path, tmp_path: Path) ->
     )
     assert bad.exit_code == 1
     assert json.loads(bad.stdout)["failures"][0].startswith("f1 ")
+
+
+def test_workers_keep_input_order(app: typer.Typer, pages_dir: Path, tmp_path: Path) -> None:
+    names = ["bbc-1", "la-nacion", "heise", "cnn", "folha"]
+    source = write_lines(tmp_path / "in.jsonl", [record(name, pages_dir) for name in names])
+    out = tmp_path / "out.jsonl"
+    args = ["extract", "--jsonl", str(source), str(out), "--workers", "2"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [row["id"] for row in rows] == names

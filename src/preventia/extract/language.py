@@ -52,7 +52,7 @@ def detect_language(text: str | None) -> str | None:
 def _platform_detector() -> Callable[[str], Any] | None:
     try:
         module = importlib.import_module("preventia.nlp")
-    except ImportError:
+    except Exception:  # a broken or absent analysis package must not stop extraction
         return None
     detector = getattr(module, "detect_language", None)
     return detector if callable(detector) else None
