@@ -1,0 +1,115 @@
+"""Keywords and entities.
+
+Keywords: a light RAKE-style extractor (phrases between stop words, scored by
+frequency, length and presence in the title).  YAKE was measured at 20–55 ms per
+700-word article, over the whole analysis budget; see docs/decisions.
+Entities: biomarkers, genes, drugs and procedures from a curated bilingual
+vocabulary, and identifiers (NCT trial numbers, DOIs, PubMed IDs) by pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from preventia.nlp.text import PreparedText, fold
+from preventia.nlp.vocab import compile_terms, load_data
+
+ENTITY_FILE = "entities.json"
+STOPWORD_FILE = "stopwords.json"
+ENTITY_TYPES = ("biomarker", "gene", "drug", "procedure")
+MAX_KEYWORDS = 10
+MAX_PHRASE_WORDS = 3
+
+_NCT_RE = re.compile(r"\bNCT\d{8}\b")
+_DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>,;]+[^\s\"'<>,;.)]")
+_PMID_RE = re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.I)
+_TOKEN_RE = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]|[.,;:!?()\"“”«»]|\n")
+
+
+@dataclass(frozen=True)
+class Entity:
+    type: str
+    value: str
+
+
+class EntityFinder:
+    """Finds curated entities and identifiers in a prepared text."""
+
+    def __init__(self) -> None:
+        data = load_data(ENTITY_FILE)
+        self.patterns: list[tuple[str, str, re.Pattern[str]]] = []
+        forms_all: list[str] = []
+        for etype in ENTITY_TYPES:
+            for canonical, forms in data[etype].items():
+                self.patterns.append((etype, canonical, compile_terms(forms)))
+                forms_all += forms
+        self.any_form = compile_terms(forms_all)
+
+    def _canonical(self, surface: str) -> list[Entity]:
+        return [Entity(t, c) for t, c, p in self.patterns if p.fullmatch(surface)]
+
+    def find(self, doc: PreparedText) -> list[Entity]:
+        folded = f"{doc.folded_title}\n{doc.folded_body}"
+        surfaces = {m.group(0) for m in self.any_form.finditer(folded)}
+        found: list[Entity] = []
+        for surface in sorted(surfaces):
+            found += [e for e in self._canonical(surface) if e not in found]
+        raw = f"{doc.title}\n{doc.body}"
+        found += [Entity("trial_id", m) for m in sorted(set(_NCT_RE.findall(raw)))]
+        found += [Entity("doi", m) for m in sorted(set(_DOI_RE.findall(raw)))]
+        found += [Entity("pmid", m) for m in sorted(set(_PMID_RE.findall(raw)))]
+        return found
+
+
+class KeywordExtractor:
+    """RAKE-like keyword extraction over folded text (fast, language-aware stop words)."""
+
+    def __init__(self) -> None:
+        data = load_data(STOPWORD_FILE)
+        self.stopwords = {lang: frozenset(data[lang]) for lang in ("en", "es")}
+
+    def _phrases(self, folded: str, stop: frozenset[str]) -> list[tuple[str, ...]]:
+        phrases: list[tuple[str, ...]] = []
+        current: list[str] = []
+        for token in _TOKEN_RE.findall(folded):
+            if token[0].isalpha() and token not in stop and len(token) > 2:
+                current.append(token)
+                continue
+            if current:
+                phrases.append(tuple(current[:MAX_PHRASE_WORDS]))
+            current = []
+        if current:
+            phrases.append(tuple(current[:MAX_PHRASE_WORDS]))
+        return phrases
+
+    def extract(self, doc: PreparedText, language: str | None) -> list[str]:
+        stop = self.stopwords.get(language or "en", self.stopwords["en"])
+        title = set(self._phrases(doc.folded_title, stop))
+        counts: dict[tuple[str, ...], float] = {}
+        for phrase in self._phrases(doc.folded_title + "\n" + doc.folded_body, stop):
+            counts[phrase] = counts.get(phrase, 0.0) + 1.0
+        scores = {
+            p: c * (1.0 + 0.6 * (len(p) - 1)) * (2.0 if p in title else 1.0)
+            for p, c in counts.items()
+            if c >= 2 or p in title
+        }
+        ranked = sorted(scores, key=lambda p: (-scores[p], p))
+        surface = _surface_forms(doc)
+        keywords: list[str] = []
+        for phrase in ranked:
+            text = " ".join(surface.get(w, w) for w in phrase)
+            if any(text in k for k in keywords):
+                continue
+            keywords.append(text)
+            if len(keywords) >= MAX_KEYWORDS:
+                break
+        return keywords
+
+
+def _surface_forms(doc: PreparedText) -> dict[str, str]:
+    """Folded word -> its accented lower-case spelling in the text (first seen)."""
+    forms: dict[str, str] = {}
+    for word in re.findall(r"\w+", f"{doc.title} {doc.body[:20_000]}".lower()):
+        forms.setdefault(fold(word), word)
+    return forms
