@@ -257,6 +257,8 @@ def test_feed_autodiscovery() -> None:
     <link rel="alternate" type="application/atom+xml" href="https://news.example/atom.xml">
     <link rel="alternate" type="application/feed+json" href="feed.json">
     <link rel="alternate" hreflang="en" href="/en/">
+    <link rel="alternate" type="application/rss+xml" href="/comments/feed/">
+    <link rel="alternate" type="application/json" href="/wp-json/wp/v2/posts/1">
     <link rel="stylesheet" type="text/css" href="/s.css">
     </head><body></body></html>"""
     found = autodiscover_feeds(html, "https://news.example/es/")

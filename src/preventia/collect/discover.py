@@ -51,7 +51,6 @@ FEED_TYPES = frozenset(
         "application/atom+xml",
         "application/rdf+xml",
         "application/feed+json",
-        "application/json",
         "application/xml",
         "text/xml",
     }
@@ -69,6 +68,8 @@ COMMON_FEED_PATHS = (
     "/news-sitemap.xml",
     "/sitemap_index.xml",
 )
+# WordPress-style comment feeds list comments, not articles.
+_COMMENTS_FEED_RE = re.compile(r"/comments/feed/?$|/comments/?(?:\?|$)", re.IGNORECASE)
 # Links that are never articles, whatever the pattern says.
 _NOT_ARTICLE_RE = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|pdf|zip|gz|mp[34]|avi|mov|woff2?)(?:$|\?)",
@@ -185,7 +186,7 @@ def autodiscover_feeds(html: str | bytes, base_url: str) -> FeedCandidates:
         kind = str(link.get("type", "")).split(";")[0].strip().lower()
         if ("alternate" in rels or "feed" in rels) and kind in FEED_TYPES:
             url = normalize_url(str(link.get("href")), base)
-            if url:
+            if url and not _COMMENTS_FEED_RE.search(url):
                 declared.append(url)
     declared = unique_urls(declared)
     return FeedCandidates(declared, [url for url in guessed if url not in declared])
