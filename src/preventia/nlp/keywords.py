@@ -20,6 +20,8 @@ STOPWORD_FILE = "stopwords.json"
 ENTITY_TYPES = ("biomarker", "gene", "drug", "procedure")
 MAX_KEYWORDS = 10
 MAX_PHRASE_WORDS = 3
+#: Function words allowed inside a phrase (Spanish noun phrases: cáncer de mama).
+JOINERS = frozenset({"de", "del"})
 
 _NCT_RE = re.compile(r"\bNCT\d{8}\b")
 _DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>,;]+[^\s\"'<>,;.)]")
@@ -70,17 +72,24 @@ class KeywordExtractor:
         self.stopwords = {lang: frozenset(data[lang]) for lang in ("en", "es")}
 
     def _phrases(self, folded: str, stop: frozenset[str]) -> list[tuple[str, ...]]:
-        phrases: list[tuple[str, ...]] = []
-        current: list[str] = []
+        """Every 1- to 3-word n-gram inside runs of content words."""
+        runs: list[list[str]] = [[]]
         for token in _TOKEN_RE.findall(folded):
             if token[0].isalpha() and token not in stop and len(token) > 2:
-                current.append(token)
-                continue
-            if current:
-                phrases.append(tuple(current[:MAX_PHRASE_WORDS]))
-            current = []
-        if current:
-            phrases.append(tuple(current[:MAX_PHRASE_WORDS]))
+                runs[-1].append(token)
+            elif token in JOINERS and runs[-1]:
+                runs[-1].append(token)  # "cáncer de mama" stays one phrase
+            elif runs[-1]:
+                runs.append([])
+        phrases: list[tuple[str, ...]] = []
+        for run in runs:
+            for size in range(1, MAX_PHRASE_WORDS + 1):
+                phrases += [
+                    gram
+                    for i in range(len(run) - size + 1)
+                    if (gram := tuple(run[i : i + size]))[0] not in JOINERS
+                    and gram[-1] not in JOINERS
+                ]
         return phrases
 
     def extract(self, doc: PreparedText, language: str | None) -> list[str]:
@@ -90,7 +99,7 @@ class KeywordExtractor:
         for phrase in self._phrases(doc.folded_title + "\n" + doc.folded_body, stop):
             counts[phrase] = counts.get(phrase, 0.0) + 1.0
         scores = {
-            p: c * (1.0 + 0.6 * (len(p) - 1)) * (2.0 if p in title else 1.0)
+            p: c * (1.0 + 1.5 * (len(p) - 1)) * (2.0 if p in title else 1.0)
             for p, c in counts.items()
             if c >= 2 or p in title
         }
@@ -101,6 +110,9 @@ class KeywordExtractor:
             text = " ".join(surface.get(w, w) for w in phrase)
             if any(text in k for k in keywords):
                 continue
+            shorter = [k for k in keywords if k in text]
+            if shorter:  # a longer phrase repeated in the text replaces its parts
+                keywords = [k for k in keywords if k not in shorter]
             keywords.append(text)
             if len(keywords) >= MAX_KEYWORDS:
                 break
