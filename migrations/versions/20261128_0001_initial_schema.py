@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 01:54:42.654170
+Create Date: 2026-11-28 02:01:35.669088
 """
 
 from __future__ import annotations
@@ -70,11 +70,6 @@ def upgrade() -> None:
         sa.Column("consecutive_failures", sa.Integer(), nullable=False),
         sa.Column("total_fetches", sa.Integer(), nullable=False),
         sa.Column("total_failures", sa.Integer(), nullable=False),
-        sa.Column(
-            "outcome_counts",
-            sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
-            nullable=False,
-        ),
         sa.Column("last_success_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
@@ -278,6 +273,20 @@ def upgrade() -> None:
         batch_op.create_index("ix_jobs_type_status", ["type", "status"], unique=False)
 
     op.create_table(
+        "source_outcomes",
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(length=40), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["sources.id"],
+            name=op.f("fk_source_outcomes_source_id_sources"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("source_id", "outcome", name=op.f("pk_source_outcomes")),
+    )
+    op.create_table(
         "article_countries",
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.Column("country", sa.String(length=2), nullable=False),
@@ -342,9 +351,40 @@ def upgrade() -> None:
     with op.batch_alter_table("article_topics", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_article_topics_topic"), ["topic"], unique=False)
 
+    op.create_table(
+        "seen_urls",
+        sa.Column("url_hash", sa.String(length=64), nullable=False),
+        sa.Column("url", sa.String(length=2048), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=True),
+        sa.Column("article_id", sa.Integer(), nullable=True),
+        sa.Column("outcome", sa.String(length=40), nullable=False),
+        sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_seen_urls_article_id_articles"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["sources.id"],
+            name=op.f("fk_seen_urls_source_id_sources"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("url_hash", name=op.f("pk_seen_urls")),
+    )
+    with op.batch_alter_table("seen_urls", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_seen_urls_article_id"), ["article_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_seen_urls_source_id"), ["source_id"], unique=False)
+
 
 def downgrade() -> None:
 
+    with op.batch_alter_table("seen_urls", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_seen_urls_source_id"))
+        batch_op.drop_index(batch_op.f("ix_seen_urls_article_id"))
+
+    op.drop_table("seen_urls")
     with op.batch_alter_table("article_topics", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_article_topics_topic"))
 
@@ -357,6 +397,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_article_countries_country"))
 
     op.drop_table("article_countries")
+    op.drop_table("source_outcomes")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.drop_index("ix_jobs_type_status")
         batch_op.drop_index(batch_op.f("ix_jobs_source_id"))

@@ -12,7 +12,14 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -59,6 +66,12 @@ class CrawlSettings(BaseModel):
     robots_cache_hours: float = Field(default=24.0, gt=0, le=24)
     default_interval_minutes: int = Field(default=30, ge=1)
     failures_before_pause: int = Field(default=5, ge=1)
+    # Networks the SSRF guard lets through although they are private (e.g. ["127.0.0.0/8"] for a
+    # loopback test site); narrower than PREVENTIA_ALLOW_PRIVATE_NETWORKS, which opens them all.
+    allowed_networks: list[IPvAnyNetwork] = Field(default_factory=list)
+    min_article_words: int = Field(default=60, ge=1)
+    max_articles_per_source: int = Field(default=100, ge=1)
+    parallel_sources: int = Field(default=8, ge=1, le=64)
 
 
 class LogSettings(BaseModel):
@@ -144,8 +157,11 @@ class Settings(BaseSettings):
                 "PREVENTIA_DATABASE_URL: SQLite in production needs "
                 "PREVENTIA_ALLOW_SQLITE_IN_PRODUCTION=true"
             )
-        if self.allow_private_networks:
-            raise ValueError("PREVENTIA_ALLOW_PRIVATE_NETWORKS: must be false in production")
+        if self.allow_private_networks or self.crawl.allowed_networks:
+            raise ValueError(
+                "PREVENTIA_ALLOW_PRIVATE_NETWORKS / PREVENTIA_CRAWL__ALLOWED_NETWORKS: "
+                "private networks must stay closed in production"
+            )
         return self
 
     @property

@@ -116,47 +116,6 @@ def test_users_create_refuses_bad_role(db_env: str) -> None:
     assert result.exit_code == 2
 
 
-def test_sources_add_and_list(db_env: str) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "sources",
-            "add",
-            "https://news.example.org/rss.xml",
-            "--name",
-            "Example news",
-            "--country",
-            "es",
-            "--language",
-            "ES",
-            "--kind",
-            "feed",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    listed = runner.invoke(app, ["sources", "list"])
-    assert listed.exit_code == 0
-    assert "Example news" in listed.stdout
-    assert "https://news.example.org/rss.xml" in listed.stdout
-    engine = make_engine(db_env)
-    with Session(engine) as session:
-        [source] = session.scalars(select(Source)).all()
-    engine.dispose()
-    assert (source.outlet_country, source.language) == ("ES", "es")
-
-
-def test_sources_add_refuses_bad_input(db_env: str) -> None:
-    result = runner.invoke(app, ["sources", "add", "file:///etc/passwd", "--country", "Spain"])
-    assert result.exit_code == 1
-    assert "http(s) URL" in result.output
-    assert "alpha-2" in result.output
-    duplicate = ["sources", "add", "https://news.example.org/a.xml"]
-    assert runner.invoke(app, duplicate).exit_code == 0
-    again = runner.invoke(app, duplicate)
-    assert again.exit_code == 1
-    assert "already exists" in again.output
-
-
 def test_db_downgrade_and_upgrade(db_env: str) -> None:
     assert runner.invoke(app, ["db", "downgrade", "base"]).exit_code == 0
     current = runner.invoke(app, ["db", "current"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from preventia import __version__
-from preventia.cli import db, extract, serve, sources, users
+from preventia.cli import crawl, db, extract, nlp, serve, sources, users
 
 app = typer.Typer(
     name="preventia",
@@ -18,7 +18,10 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(sources.app, name="sources")
 app.command("serve")(serve.serve)
+app.command("crawl")(crawl.crawl)
+app.command("retention")(crawl.retention)
 extract.register(app)
+nlp.register(app)
 
 
 @app.command("version")

@@ -15,7 +15,7 @@ from preventia.models.enums import (
     Tone,
 )
 from preventia.models.job import Job
-from preventia.models.source import Source
+from preventia.models.source import SeenUrl, Source, SourceOutcome
 from preventia.models.user import User
 
 __all__ = [
@@ -32,8 +32,10 @@ __all__ = [
     "Relevance",
     "RobotsStatus",
     "Role",
+    "SeenUrl",
     "Source",
     "SourceKind",
+    "SourceOutcome",
     "SourceStatus",
     "Tone",
     "User",

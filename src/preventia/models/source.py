@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Boolean, Float, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from preventia.db.base import Base, UTCDateTime, utcnow
 from preventia.models.enums import RobotsStatus, SourceKind, SourceStatus
-from preventia.models.types import JSONDict, str_enum
+from preventia.models.types import str_enum
 
 
 class Source(Base):
@@ -51,7 +50,6 @@ class Source(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     total_fetches: Mapped[int] = mapped_column(Integer, default=0)
     total_failures: Mapped[int] = mapped_column(Integer, default=0)
-    outcome_counts: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -61,3 +59,37 @@ class Source(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     __table_args__ = (Index("ix_sources_status_last_polled", "status", "last_polled_at"),)
+
+
+class SourceOutcome(Base):
+    """How often each pipeline outcome happened for a source (atomic increments)."""
+
+    __tablename__ = "source_outcomes"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    outcome: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SeenUrl(Base):
+    """Every article URL the collector has dealt with, so it is never fetched twice.
+
+    ``article_id`` points at the stored article when there is one (two URLs of the same
+    story point at the same article); ``outcome`` says what happened to the URL.
+    """
+
+    __tablename__ = "seen_urls"
+
+    url_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(40))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

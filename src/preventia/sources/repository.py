@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from preventia.models import Source, SourceStatus
+from preventia.db.base import utcnow
+from preventia.db.dialect import upsert_increment
+from preventia.models import Source, SourceOutcome, SourceStatus
 
 
 def get(session: Session, source_id: int) -> Source | None:
@@ -29,3 +31,31 @@ def list_sources(session: Session, *, include_removed: bool = False) -> Sequence
     if not include_removed:
         query = query.where(Source.status != SourceStatus.REMOVED)
     return session.scalars(query).all()
+
+
+def active_ids(session: Session, ids: Sequence[int] | None = None) -> list[int]:
+    query = select(Source.id).where(Source.status == SourceStatus.ACTIVE).order_by(Source.id)
+    if ids is not None:
+        query = query.where(Source.id.in_(list(ids)))
+    return list(session.scalars(query))
+
+
+def add_outcomes(session: Session, source_id: int, counts: Mapping[str, int]) -> None:
+    """Add a cycle's outcome counts to the source's running totals (atomic per row)."""
+    now = utcnow()
+    table = SourceOutcome.__table__
+    for outcome, amount in counts.items():
+        if amount:
+            keys = {"source_id": source_id, "outcome": outcome}
+            upsert_increment(session, table, keys, "count", amount, {"last_at": now})  # type: ignore[arg-type]
+
+
+def outcome_counts(session: Session, source_id: int) -> dict[str, int]:
+    query = select(SourceOutcome.outcome, SourceOutcome.count).where(
+        SourceOutcome.source_id == source_id
+    )
+    return {outcome: int(count) for outcome, count in session.execute(query).tuples()}
+
+
+def with_retention(session: Session) -> Sequence[Source]:
+    return session.scalars(select(Source).where(Source.retention_days.is_not(None))).all()

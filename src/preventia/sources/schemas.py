@@ -4,69 +4,82 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from preventia.models import RobotsStatus, SourceKind, SourceStatus
 
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
+_HTTP_URL_RE = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
+
+
+def _http_url(value: str) -> str:
+    value = value.strip()
+    if not _HTTP_URL_RE.match(value):
+        raise ValueError("must be an absolute http(s) URL")
+    return value
+
+
+def _country(value: str) -> str:
+    value = value.strip().upper()
+    if not _COUNTRY_RE.match(value):
+        raise ValueError("must be an ISO 3166-1 alpha-2 code such as ES, MX or US")
+    return value
+
+
+def _language(value: str) -> str:
+    value = value.strip().lower()
+    if not _LANGUAGE_RE.match(value):
+        raise ValueError("must be an ISO 639-1 code such as es or en")
+    return value
+
+
+def _pattern(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return value
+
+
+HttpUrl = Annotated[str, Field(max_length=2048), AfterValidator(_http_url)]
+Country = Annotated[str, AfterValidator(_country)]
+Language = Annotated[str, AfterValidator(_language)]
+UrlPattern = Annotated[str, Field(max_length=500), AfterValidator(_pattern)]
+Interval = Annotated[int, Field(ge=5, le=7 * 24 * 60)]
+RetentionDays = Annotated[int, Field(ge=1, le=36500)]
 
 
 class SourceCreate(BaseModel):
-    url: str = Field(max_length=2048)
+    url: HttpUrl
     name: str | None = Field(default=None, max_length=200)
     kind: SourceKind = SourceKind.FEED
-    homepage: str | None = Field(default=None, max_length=2048)
-    outlet_country: str | None = None
-    language: str | None = None
-    url_pattern: str | None = Field(default=None, max_length=500)
-    fetch_interval_minutes: int = Field(default=30, ge=5, le=7 * 24 * 60)
-    terms_url: str | None = Field(default=None, max_length=2048)
+    homepage: HttpUrl | None = None
+    outlet_country: Country | None = None
+    language: Language | None = None
+    url_pattern: UrlPattern | None = None
+    fetch_interval_minutes: Interval = 30
+    terms_url: HttpUrl | None = None
     terms_notes: str | None = Field(default=None, max_length=5000)
     store_full_text: bool = True
-    retention_days: int | None = Field(default=None, ge=1, le=36500)
+    retention_days: RetentionDays | None = None
 
-    @field_validator("url", "homepage", "terms_url")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.strip()
-        if not re.match(r"^https?://[^\s/?#]+", value, re.IGNORECASE):
-            raise ValueError("must be an absolute http(s) URL")
-        return value
 
-    @field_validator("outlet_country")
-    @classmethod
-    def _country(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.strip().upper()
-        if not _COUNTRY_RE.match(value):
-            raise ValueError("must be an ISO 3166-1 alpha-2 code such as ES, MX or US")
-        return value
+class SourceUpdate(BaseModel):
+    """Fields an admin may change; unset fields stay as they are."""
 
-    @field_validator("language")
-    @classmethod
-    def _language(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.strip().lower()
-        if not _LANGUAGE_RE.match(value):
-            raise ValueError("must be an ISO 639-1 code such as es or en")
-        return value
-
-    @field_validator("url_pattern")
-    @classmethod
-    def _pattern(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from None
-        return value
+    name: str | None = Field(default=None, max_length=200)
+    homepage: HttpUrl | None = None
+    outlet_country: Country | None = None
+    language: Language | None = None
+    url_pattern: UrlPattern | None = None
+    fetch_interval_minutes: Interval | None = None
+    terms_url: HttpUrl | None = None
+    terms_notes: str | None = Field(default=None, max_length=5000)
+    store_full_text: bool | None = None
+    retention_days: RetentionDays | None = None
 
 
 class SourceRead(BaseModel):
@@ -83,6 +96,7 @@ class SourceRead(BaseModel):
     status_reason: str | None
     fetch_interval_minutes: int
     robots_status: RobotsStatus
+    robots_rule: str | None
     robots_checked_at: datetime | None
     crawl_delay_seconds: float | None
     store_full_text: bool

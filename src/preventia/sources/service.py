@@ -2,27 +2,128 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from preventia.models import Source
+from preventia.articles import repository as articles_repository
+from preventia.db.base import utcnow
+from preventia.models import Source, SourceStatus
 from preventia.sources import repository
-from preventia.sources.schemas import SourceCreate
+from preventia.sources.compliance import ComplianceCheck, apply_compliance
+from preventia.sources.schemas import SourceCreate, SourceUpdate
 
 
 class SourceError(ValueError):
     """A source operation was refused; the message is safe to show."""
 
 
-def add_source(session: Session, data: SourceCreate) -> Source:
+class SourceNotFoundError(SourceError):
+    pass
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    """What one collection cycle learnt about a source."""
+
+    counts: Mapping[str, int] = field(default_factory=dict)
+    error: str | None = None
+    check: ComplianceCheck | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def add_source(session: Session, data: SourceCreate, check: ComplianceCheck | None) -> Source:
+    """Register a source after its compliance check; a source robots.txt forbids is refused."""
     if repository.get_by_url(session, data.url) is not None:
         raise SourceError(f"a source with URL {data.url} already exists")
+    if check is not None and not check.allowed:
+        raise SourceError(f"refused: {check.detail}")
     values = data.model_dump()
     values["name"] = data.name or urlsplit(data.url).hostname or data.url
-    return repository.add(session, Source(**values))
+    source = Source(**values)
+    if check is not None:
+        apply_compliance(source, check)
+    return repository.add(session, source)
+
+
+def get_source(session: Session, source_id: int) -> Source:
+    source = repository.get(session, source_id)
+    if source is None or source.status is SourceStatus.REMOVED:
+        raise SourceNotFoundError(f"no source with id {source_id}")
+    return source
 
 
 def list_sources(session: Session, *, include_removed: bool = False) -> Sequence[Source]:
     return repository.list_sources(session, include_removed=include_removed)
+
+
+def update_source(session: Session, source_id: int, data: SourceUpdate) -> Source:
+    source = get_source(session, source_id)
+    for name, value in data.model_dump(exclude_unset=True).items():
+        setattr(source, name, value)
+    session.flush()
+    return source
+
+
+def set_status(
+    session: Session, source_id: int, status: SourceStatus, reason: str | None
+) -> Source:
+    """Pause, resume or (softly) remove a source; resuming clears the failure streak."""
+    source = get_source(session, source_id)
+    source.status = status
+    source.status_reason = reason
+    if status is SourceStatus.ACTIVE:
+        source.consecutive_failures = 0
+    session.flush()
+    return source
+
+
+def record_check(session: Session, source_id: int, check: ComplianceCheck) -> Source:
+    source = get_source(session, source_id)
+    apply_compliance(source, check)
+    session.flush()
+    return source
+
+
+def record_cycle(
+    session: Session, source_id: int, result: CycleResult, *, failures_before_pause: int
+) -> Source:
+    """Update a source's health after a collection cycle; pause it after N failures in a row."""
+    source = get_source(session, source_id)
+    now = utcnow()
+    source.last_polled_at = now
+    source.total_fetches += 1
+    if result.check is not None:
+        apply_compliance(source, result.check)
+    if result.error is None:
+        source.consecutive_failures = 0
+        source.last_success_at = now
+        source.etag, source.last_modified = result.etag, result.last_modified
+    else:
+        source.total_failures += 1
+        source.consecutive_failures += 1
+        source.last_error_at, source.last_error = now, result.error[:2000]
+        if source.consecutive_failures >= failures_before_pause:
+            source.status = SourceStatus.PAUSED
+            source.status_reason = (
+                f"paused after {source.consecutive_failures} failed cycles in a row; "
+                f"last error: {result.error[:500]}"
+            )
+    repository.add_outcomes(session, source_id, result.counts)
+    session.flush()
+    return source
+
+
+def purge_expired_text(session: Session, now: datetime) -> dict[int, int]:
+    """Drop stored text older than each source's retention days; rows purged per source."""
+    purged: dict[int, int] = {}
+    for source in repository.with_retention(session):
+        days = source.retention_days or 0
+        purged[source.id] = articles_repository.purge_text(
+            session, source.id, now - timedelta(days=days), now
+        )
+    return purged

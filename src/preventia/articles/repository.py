@@ -1,0 +1,91 @@
+"""All SQL about articles and the URLs the collector has seen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from preventia.db.dialect import insert_ignore
+from preventia.models import Article, ArticleStatus, SeenUrl
+
+
+def seen_url_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+    wanted = list(set(hashes))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(session.scalars(select(SeenUrl.url_hash).where(SeenUrl.url_hash.in_(chunk))))
+    return found
+
+
+def mark_seen(
+    session: Session,
+    *,
+    url_hash: str,
+    url: str,
+    source_id: int | None,
+    outcome: str,
+    article_id: int | None = None,
+) -> bool:
+    """Record a URL once; a second record of the same URL is ignored (idempotent)."""
+    values = {
+        "url_hash": url_hash,
+        "url": url[:2048],
+        "source_id": source_id,
+        "article_id": article_id,
+        "outcome": outcome,
+    }
+    table = SeenUrl.__table__
+    return insert_ignore(session, table, values)  # type: ignore[arg-type]
+
+
+def by_canonical_url(session: Session, canonical_url: str) -> Article | None:
+    return session.scalar(select(Article).where(Article.canonical_url == canonical_url))
+
+
+def first_with_content_hash(session: Session, content_hash: str) -> Article | None:
+    query = (
+        select(Article)
+        .where(Article.content_hash == content_hash, Article.duplicate_of.is_(None))
+        .order_by(Article.id)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def add(session: Session, article: Article) -> Article:
+    session.add(article)
+    session.flush()
+    return article
+
+
+def texts_for_dedup(session: Session, since: datetime, limit: int) -> Sequence[tuple[int, str]]:
+    """Original (not duplicate) stored articles with text, newest first, for the MinHash index."""
+    query = (
+        select(Article.id, Article.text)
+        .where(
+            Article.status == ArticleStatus.STORED,
+            Article.text.is_not(None),
+            Article.fetched_at >= since,
+        )
+        .order_by(Article.id.desc())
+        .limit(limit)
+    )
+    return [(row.id, row.text) for row in session.execute(query)]
+
+
+def purge_text(session: Session, source_id: int, older_than: datetime, now: datetime) -> int:
+    """Drop the stored text of a source's articles fetched before ``older_than``."""
+    statement = (
+        update(Article)
+        .where(
+            Article.source_id == source_id,
+            Article.fetched_at < older_than,
+            Article.text.is_not(None),
+        )
+        .values(text=None, text_purged_at=now)
+    )
+    return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]

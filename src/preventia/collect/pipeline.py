@@ -1,0 +1,312 @@
+"""One collection cycle: discover, fetch politely, extract, analyse, deduplicate and store.
+
+The cycle is the edge that owns the transactions: one per stored article, one per source
+health update, one for the job record. Sources run in parallel (bounded); the fetcher keeps
+each host to one request at a time with its delay. Every outcome is counted by reason per
+source (database), in Prometheus, and in the returned report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from preventia.articles import repository as articles_repository
+from preventia.articles.dedup import NearDuplicateIndex
+from preventia.articles.service import ArticleInput, SourcePolicy, StoreOutcome, store_article
+from preventia.collect.discover import discover
+from preventia.collect.discover_types import DiscoveredEntry
+from preventia.collect.fetch import Fetcher
+from preventia.collect.fetch_types import FetchKind, FetchOutcome, FetchResult
+from preventia.db import Database, transaction
+from preventia.db.base import utcnow
+from preventia.extract import extract_article
+from preventia.extract.schemas import ExtractedArticle
+from preventia.extract.urls import url_hash
+from preventia.jobs import repository as jobs_repository
+from preventia.models import JobStatus, JobType, Source, SourceKind
+from preventia.nlp import AnalysisResult, analyze
+from preventia.ops.metrics import PIPELINE_OUTCOMES
+from preventia.sources import repository as sources_repository
+from preventia.sources import service as sources_service
+from preventia.sources.compliance import ComplianceCheck, check_compliance
+
+log = logging.getLogger(__name__)
+Analyse = Callable[..., AnalysisResult]
+MAX_CHILD_SITEMAPS = 3
+DEDUP_WINDOW = timedelta(days=30)
+DEDUP_MAX_TEXTS = 5000
+
+
+@dataclass(frozen=True)
+class CycleOptions:
+    source_ids: Sequence[int] | None = None
+    max_articles_per_source: int = 100
+    parallel_sources: int = 8
+    min_words: int = 60
+    failures_before_pause: int = 5
+
+
+@dataclass
+class SourceReport:
+    source_id: int
+    name: str
+    discovered: int = 0
+    new: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    error: str | None = None
+    paused: bool = False
+    # Entries left for a later cycle (capped, or a transient failure): the feed's ETag and
+    # Last-Modified are then not kept, so the next conditional GET cannot hide them.
+    pending: int = 0
+
+
+@dataclass
+class CycleReport:
+    job_id: int | None
+    sources: list[SourceReport]
+
+    @property
+    def totals(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for report in self.sources:
+            total.update(report.counts)
+        return total
+
+
+class ProgressListener:
+    """Receives progress events (the CLI draws a progress bar from them)."""
+
+    def source_started(self, report: SourceReport, new_urls: int) -> None: ...
+
+    def article_done(self, report: SourceReport, outcome: str) -> None: ...
+
+    def source_done(self, report: SourceReport) -> None: ...
+
+
+@dataclass(frozen=True)
+class _SourceSnapshot:
+    id: int
+    name: str
+    url: str
+    kind: SourceKind
+    url_pattern: str | None
+    etag: str | None
+    last_modified: str | None
+    store_full_text: bool
+
+    @classmethod
+    def of(cls, source: Source) -> _SourceSnapshot:
+        return cls(
+            source.id, source.name, source.url, source.kind, source.url_pattern,
+            source.etag, source.last_modified, source.store_full_text,
+        )  # fmt: skip
+
+
+@dataclass
+class _Discovery:
+    entries: list[DiscoveredEntry] = field(default_factory=list)
+    check: ComplianceCheck | None = None
+    feed: FetchResult | None = None
+    error: str | None = None
+
+
+class Collector:
+    """Runs collection cycles against the database with one fetcher."""
+
+    def __init__(
+        self,
+        database: Database,
+        fetcher: Fetcher,
+        options: CycleOptions | None = None,
+        *,
+        analyse: Analyse = analyze,
+        listener: ProgressListener | None = None,
+    ) -> None:
+        self.database = database
+        self.fetcher = fetcher
+        self.options = options or CycleOptions()
+        self.analyse = analyse
+        self.listener = listener or ProgressListener()
+        self.near_duplicates = NearDuplicateIndex()
+
+    async def run_cycle(self) -> CycleReport:
+        """Collect every active source (or the chosen ones) once."""
+        with transaction(self.database.sessions) as session:
+            ids = sources_repository.active_ids(session, self.options.source_ids)
+            only = self.options.source_ids[0] if self.options.source_ids else None
+            job_id = jobs_repository.start(session, JobType.COLLECT, source_id=only).id
+        self._load_near_duplicates()
+        gate = asyncio.Semaphore(self.options.parallel_sources)
+
+        async def bounded(source_id: int) -> SourceReport:
+            async with gate:
+                return await self.collect_source(source_id)
+
+        try:
+            reports = list(await asyncio.gather(*(bounded(i) for i in ids)))
+        except BaseException as exc:
+            self._finish_job(job_id, Counter(), JobStatus.FAILED, f"{type(exc).__name__}: {exc}")
+            raise
+        report = CycleReport(job_id, reports)
+        self._finish_job(job_id, report.totals, JobStatus.SUCCEEDED, None)
+        return report
+
+    def _finish_job(
+        self, job_id: int, totals: Counter[str], status: JobStatus, error: str | None
+    ) -> None:
+        with transaction(self.database.sessions) as session:
+            jobs_repository.finish(session, job_id, status, dict(totals), error)
+
+    def _load_near_duplicates(self) -> None:
+        with transaction(self.database.read_sessions) as session:
+            pairs = articles_repository.texts_for_dedup(
+                session, utcnow() - DEDUP_WINDOW, DEDUP_MAX_TEXTS
+            )
+        self.near_duplicates = NearDuplicateIndex.from_pairs(pairs)
+
+    async def collect_source(self, source_id: int) -> SourceReport:
+        with transaction(self.database.sessions) as session:
+            snapshot = _SourceSnapshot.of(sources_service.get_source(session, source_id))
+        report = SourceReport(snapshot.id, snapshot.name)
+        found = await self._discover(snapshot)
+        report.error = found.error
+        if found.error is None:
+            await self._collect_entries(snapshot, found.entries, report)
+        elif found.feed is not None:
+            self._count(report, found.feed.outcome.value)
+        elif found.check is not None and not found.check.allowed:
+            self._count(report, FetchOutcome.ROBOTS_FORBIDDEN.value)
+        self._record(snapshot, found, report)
+        self.listener.source_done(report)
+        return report
+
+    async def _collect_entries(
+        self, snapshot: _SourceSnapshot, entries: list[DiscoveredEntry], report: SourceReport
+    ) -> None:
+        report.discovered = len(entries)
+        with transaction(self.database.read_sessions) as session:
+            seen = articles_repository.seen_url_hashes(session, (url_hash(e.url) for e in entries))
+        new = [e for e in entries if url_hash(e.url) not in seen]
+        report.new = len(new)
+        todo = new[: self.options.max_articles_per_source]
+        report.pending = len(new) - len(todo)
+        self.listener.source_started(report, len(todo))
+        for entry in todo:
+            outcome, final = await self._process(snapshot, entry)
+            report.pending += 0 if final else 1
+            self._count(report, outcome)
+            self.listener.article_done(report, outcome)
+
+    def _count(self, report: SourceReport, outcome: str) -> None:
+        report.counts[outcome] += 1
+        PIPELINE_OUTCOMES.labels(str(report.source_id), outcome).inc()
+
+    def _record(self, snapshot: _SourceSnapshot, found: _Discovery, report: SourceReport) -> None:
+        feed = found.feed if not report.pending else None
+        keep = feed is not None and feed.outcome is FetchOutcome.NOT_MODIFIED
+        result = sources_service.CycleResult(
+            counts=dict(report.counts),
+            error=found.error,
+            check=found.check,
+            etag=snapshot.etag if keep else (feed.etag if feed else None),
+            last_modified=snapshot.last_modified
+            if keep
+            else (feed.last_modified if feed else None),
+        )
+        with transaction(self.database.sessions) as session:
+            source = sources_service.record_cycle(
+                session, snapshot.id, result,
+                failures_before_pause=self.options.failures_before_pause,
+            )  # fmt: skip
+            report.paused = source.status_reason is not None and source.status.value == "paused"
+
+    # --- discovery ------------------------------------------------------------------
+
+    async def _discover(self, snapshot: _SourceSnapshot) -> _Discovery:
+        check = await check_compliance(self.fetcher, snapshot.url)
+        found = _Discovery(check=check)
+        if not check.allowed:
+            found.error = check.detail
+            return found
+        kind: FetchKind = "page" if snapshot.kind is SourceKind.PAGE else "feed"
+        feed = await self.fetcher.fetch(
+            snapshot.url, kind=kind, etag=snapshot.etag, last_modified=snapshot.last_modified
+        )
+        found.feed = feed
+        if feed.outcome is FetchOutcome.NOT_MODIFIED:
+            return found
+        if not feed.ok or feed.body is None:
+            found.error = f"{feed.outcome.value}: {feed.detail or feed.status}"
+            return found
+        found.entries = await self._parse(snapshot, feed)
+        return found
+
+    async def _parse(self, snapshot: _SourceSnapshot, feed: FetchResult) -> list[DiscoveredEntry]:
+        assert feed.body is not None
+        result = discover(
+            feed.body, feed.final_url, snapshot.kind.value, snapshot.url_pattern,
+            content_type=feed.content_type,
+        )  # fmt: skip
+        for warning in result.warnings:
+            log.warning("source %s: %s", snapshot.id, warning)
+        entries = list(result.entries)
+        for child in result.sitemaps[:MAX_CHILD_SITEMAPS]:
+            fetched = await self.fetcher.fetch(child, kind="feed")
+            if fetched.ok and fetched.body is not None:
+                entries += discover(fetched.body, fetched.final_url, "sitemap").entries
+        return entries
+
+    # --- one article ----------------------------------------------------------------
+
+    async def _process(self, snapshot: _SourceSnapshot, entry: DiscoveredEntry) -> tuple[str, bool]:
+        """The outcome for one entry, and whether it is final (not to be retried)."""
+        fetched = await self.fetcher.fetch(entry.url, kind="page")
+        if not fetched.ok or fetched.body is None:
+            if fetched.permanent:
+                self._mark_seen(snapshot, entry.url, fetched.outcome.value)
+            return fetched.outcome.value, fetched.permanent
+        page, analysis = await asyncio.to_thread(self._extract_and_analyse, fetched, entry)
+        if not page.ok:
+            reason = page.reason.value if page.reason else "no_text"
+            self._mark_seen(snapshot, entry.url, reason)
+            return reason, True
+        item = ArticleInput(entry.url, page, analysis, entry.title, entry.published)
+        return self._store(snapshot, item).value, True
+
+    def _extract_and_analyse(
+        self, fetched: FetchResult, entry: DiscoveredEntry
+    ) -> tuple[ExtractedArticle, AnalysisResult | None]:
+        assert fetched.body is not None
+        page = extract_article(fetched.body, fetched.final_url)
+        if not page.ok:
+            return page, None
+        title = page.title or entry.title
+        return page, self.analyse(title, page.text, url=page.canonical_url)
+
+    def _store(self, snapshot: _SourceSnapshot, item: ArticleInput) -> StoreOutcome:
+        policy = SourcePolicy(snapshot.id, snapshot.store_full_text)
+        for attempt in (1, 2):
+            try:
+                with transaction(self.database.sessions) as session:
+                    return store_article(
+                        session, policy, item, self.near_duplicates,
+                        min_words=self.options.min_words,
+                    ).outcome  # fmt: skip
+            except IntegrityError:
+                # Another worker stored the same URL first; the retry finds it.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _mark_seen(self, snapshot: _SourceSnapshot, url: str, outcome: str) -> None:
+        with transaction(self.database.sessions) as session:
+            articles_repository.mark_seen(
+                session, url_hash=url_hash(url), url=url, source_id=snapshot.id, outcome=outcome
+            )

@@ -1,0 +1,49 @@
+"""All SQL about job runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from preventia.db.base import utcnow
+from preventia.models import Job, JobStatus, JobType
+
+
+def start(
+    session: Session,
+    job_type: JobType,
+    *,
+    source_id: int | None = None,
+    params: dict[str, Any] | None = None,
+) -> Job:
+    job = Job(
+        type=job_type,
+        status=JobStatus.RUNNING,
+        source_id=source_id,
+        params=params or {},
+        counts={},
+        started_at=utcnow(),
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def finish(
+    session: Session,
+    job_id: int,
+    status: JobStatus,
+    counts: dict[str, Any],
+    error: str | None = None,
+) -> None:
+    job = session.get(Job, job_id)
+    if job is None:
+        return
+    job.status, job.counts, job.error, job.finished_at = status, counts, error, utcnow()
+
+
+def recent(session: Session, limit: int = 50) -> Sequence[Job]:
+    return session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)).all()
