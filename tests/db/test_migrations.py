@@ -22,6 +22,8 @@ EXPECTED_TABLES = {
     "users",
     "audit_log",
     "jobs",
+    "source_outcomes",
+    "seen_urls",
 }
 
 
