@@ -9,7 +9,7 @@ from preventia import __version__
 from preventia.auth.passwords import verify_password
 from preventia.cli.main import app
 from preventia.db import make_engine
-from preventia.models import Source, User
+from preventia.models import User
 from preventia.settings import get_settings
 
 runner = CliRunner()

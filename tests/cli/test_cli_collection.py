@@ -163,9 +163,9 @@ def test_sources_discover_lists_declared_feeds(
     fixture, _ = site
     host = fixture.hosts[1]
     home = (
-        '<html><head><link rel="alternate" type="application/rss+xml" href="/health/rss.xml">'
-        "</head><body>Home</body></html>"
-    ).encode()
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/health/rss.xml">'
+        b"</head><body>Home</body></html>"
+    )
     fixture.add(host, "/", Reply(body=home))
     result = runner.invoke(app, ["sources", "discover", fixture.url(host, "/")])
     assert result.exit_code == 0, result.output

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from preventia.db.dialect import insert_ignore
@@ -89,3 +90,31 @@ def purge_text(session: Session, source_id: int, older_than: datetime, now: date
         .values(text=None, text_purged_at=now)
     )
     return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _reanalysis_filter(since: datetime | None, source_id: int | None) -> list[Any]:
+    conditions: list[Any] = [Article.text.is_not(None)]
+    if since is not None:
+        conditions.append(Article.fetched_at >= since)
+    if source_id is not None:
+        conditions.append(Article.source_id == source_id)
+    return conditions
+
+
+def count_for_reanalysis(session: Session, since: datetime | None, source_id: int | None) -> int:
+    query = select(func.count()).select_from(Article).where(*_reanalysis_filter(since, source_id))
+    return int(session.scalar(query) or 0)
+
+
+def batch_for_reanalysis(
+    session: Session, after_id: int, limit: int, since: datetime | None, source_id: int | None
+) -> Sequence[Article]:
+    """The next ``limit`` articles with text after ``after_id`` (keyset pagination: stable
+    however the rows change between batches, unlike OFFSET)."""
+    query = (
+        select(Article)
+        .where(Article.id > after_id, *_reanalysis_filter(since, source_id))
+        .order_by(Article.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()

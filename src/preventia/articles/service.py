@@ -92,7 +92,7 @@ def store_article(
     else:
         outcome = _mark_copies(session, article, item.page.text, near_duplicates)
         if item.analysis is not None:
-            _apply_labels(article, item.analysis)
+            apply_labels(article, item.analysis)
     repository.add(session, article)
     if outcome is StoreOutcome.STORED and near_duplicates is not None:
         near_duplicates.add(article.id, item.page.text)
@@ -155,7 +155,7 @@ def _mark_copies(
     return StoreOutcome.DUPLICATE
 
 
-def _apply_labels(article: Article, analysis: AnalysisResult) -> None:
+def apply_labels(article: Article, analysis: AnalysisResult) -> None:
     """Copy the analysis onto the article with the versions of the models that made it."""
     article.relevance = Relevance(analysis.relevance)
     article.tone = Tone(analysis.tone) if analysis.tone else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from preventia import __version__
-from preventia.cli import crawl, db, extract, nlp, serve, sources, users
+from preventia.cli import analysis, crawl, db, extract, nlp, serve, sources, users
 
 app = typer.Typer(
     name="preventia",
@@ -22,6 +22,7 @@ app.command("crawl")(crawl.crawl)
 app.command("retention")(crawl.retention)
 extract.register(app)
 nlp.register(app)
+app.command("reanalyze")(analysis.reanalyze)
 
 
 @app.command("version")
