@@ -106,6 +106,7 @@ class Settings(BaseSettings):
     allow_private_networks: bool = False
     data_dir: Path = Path("./data")
     embedded_worker: bool = True
+    load_default_sources: bool = True
 
     api: ApiSettings = Field(default_factory=ApiSettings)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)

@@ -198,3 +198,15 @@ def test_retention_drops_old_text_only(env: str, site: tuple[FixtureSite, NewsSi
         kept = session.scalars(select(Article).where(Article.text.is_not(None))).all()
     engine.dispose()
     assert kept
+
+
+def test_sources_defaults_registers_the_curated_list_once(env: str) -> None:
+    first = runner.invoke(app, ["sources", "defaults"])
+    assert first.exit_code == 0
+    added = int(re.search(r"(\d+) added", first.output).group(1))  # type: ignore[union-attr]
+    assert added >= 10
+    rows = _sources(env)
+    assert len(rows) == added and all(s.is_default for s in rows)
+    assert {s.language for s in rows} >= {"en", "es"}
+    second = runner.invoke(app, ["sources", "defaults"])
+    assert "0 added" in second.output

@@ -71,6 +71,7 @@ def test_serve_migrates_embedded_database_and_says_how_to_create_an_admin(
     output, _ = process.communicate(timeout=20)
     assert "preventia users create" in output
     assert "--role admin" in output
+    assert "default sources" in output
 
 
 def test_serve_exits_with_one_line_when_database_unreachable(tmp_path: Path) -> None:

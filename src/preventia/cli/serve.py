@@ -9,6 +9,7 @@ from preventia.cli.common import console, fail, load_settings, open_database
 from preventia.db import migrate, transaction
 from preventia.ops.logging import configure_logging
 from preventia.settings import Settings
+from preventia.sources.defaults import install_default_sources
 from preventia.users.service import has_users
 
 
@@ -27,8 +28,14 @@ def _ensure_schema(settings: Settings) -> None:
             migrate.upgrade(settings.database_url)
         with transaction(database.sessions) as session:
             first_run = not has_users(session)
+            report = install_default_sources(session) if settings.load_default_sources else None
     finally:
         database.dispose()
+    if report is not None and report.inserted_count:
+        console.print(
+            f"registered {report.inserted_count} default sources (list {report.version})",
+            highlight=False,
+        )
     if first_run:
         console.print(
             "No users yet. Create the first admin with:\n"

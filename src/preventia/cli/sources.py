@@ -23,6 +23,7 @@ from preventia.db import transaction
 from preventia.models import SourceKind, SourceStatus
 from preventia.settings import Settings
 from preventia.sources.compliance import ComplianceCheck, check_compliance
+from preventia.sources.defaults import install_default_sources
 from preventia.sources.schemas import SourceCreate, SourceRead
 from preventia.sources.service import (
     SourceError,
@@ -157,6 +158,23 @@ def resume(source_id: int = typer.Argument(..., help="The source id.")) -> None:
 def remove(source_id: int = typer.Argument(..., help="The source id.")) -> None:
     """Remove a source (soft: its articles stay, it is never collected again)."""
     _set_status(source_id, SourceStatus.REMOVED, "removed by an administrator")
+
+
+@app.command("defaults")
+def defaults() -> None:
+    """Register the curated default sources that are not registered yet."""
+    settings = load_settings()
+    database = open_database(settings)
+    try:
+        with transaction(database.sessions) as session:
+            report = install_default_sources(session)
+    finally:
+        database.dispose()
+    console.print(
+        f"default source list {report.version}: {report.inserted_count} added, "
+        f"{len(report.already_registered)} already registered",
+        highlight=False,
+    )
 
 
 @app.command("discover")
