@@ -210,3 +210,26 @@ def test_sources_defaults_registers_the_curated_list_once(env: str) -> None:
     assert {s.language for s in rows} >= {"en", "es"}
     second = runner.invoke(app, ["sources", "defaults"])
     assert "0 added" in second.output
+
+
+def test_sources_update_changes_only_what_is_given(
+    env: str, site: tuple[FixtureSite, NewsSite]
+) -> None:
+    _, news = site
+    assert runner.invoke(app, ["sources", "add", news.feed_url, "--name", "Old"]).exit_code == 0
+    result = runner.invoke(
+        app, ["sources", "update", "1", "--interval", "120", "--no-full-text",
+              "--retention-days", "90", "--terms-notes", "Reviewed 2026-11: no full text"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [source] = _sources(env)
+    assert (source.name, source.fetch_interval_minutes, source.store_full_text) == (
+        "Old",
+        120,
+        False,
+    )
+    assert source.retention_days == 90 and source.terms_notes == "Reviewed 2026-11: no full text"
+    bad = runner.invoke(app, ["sources", "update", "1", "--country", "Spain", "--interval", "1"])
+    assert bad.exit_code == 1 and "alpha-2" in bad.output and "fetch_interval_minutes" in bad.output
+    assert runner.invoke(app, ["sources", "update", "1"]).exit_code == 2
+    assert runner.invoke(app, ["sources", "update", "42", "--name", "x"]).exit_code == 1

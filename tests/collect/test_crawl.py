@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -206,3 +207,36 @@ def test_broken_feeds_do_not_stop_the_cycle(
     assert sum(r.counts.get("stored", 0) for r in by_url.values()) == 4
     missing = next(r for r in report.sources if r.counts.get("gone"))
     assert missing.error is not None
+
+
+def test_hostile_endpoints_are_counted_and_the_cycle_goes_on(
+    database: Database, fixture_site: FixtureSite
+) -> None:
+    """A feed whose items point at every hostile endpoint of the fixture site."""
+    _add(database, fixture_site.feeds["edge.rss"])
+    report = _cycle(database)
+    [result] = report.sources
+    assert result.error is None
+    expected = Counter(h.outcome for h in fixture_site.hostile.values() if h.outcome != "ok")
+    for outcome, count in expected.items():
+        assert result.counts[outcome] >= count, (outcome, dict(result.counts))
+    assert result.counts["blocked_address"] >= 1  # the redirect to 169.254.169.254
+    # The specials (a normal article, its /amp/ twin, a syndicated copy, …) were still handled.
+    assert result.counts["robots_forbidden"] >= 2  # /search/ on H1, everything on H3 (robots 500)
+    assert sum(result.counts.values()) == result.new
+
+
+def test_url_pattern_narrows_a_whole_site_sitemap(
+    database: Database, news_site: tuple[FixtureSite, NewsSite]
+) -> None:
+    site, news = news_site
+    host = site.hosts[0]
+    urls = [canonical for _, canonical in news.relevant] + [c for _, c in news.not_relevant]
+    body = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
+    sitemap = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>'
+    site.add(host, "/sitemap.xml", Reply(body=sitemap.encode(), content_type="application/xml"))
+    _add(database, site.url(host, "/sitemap.xml"), kind="sitemap", url_pattern=r"/news/\d+/$")
+    [result] = _cycle(database).sources
+    assert result.discovered == 4
+    assert dict(result.counts) == {"stored": 4}
+    assert not site.requests_to(host, "/other/0/")

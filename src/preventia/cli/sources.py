@@ -24,7 +24,7 @@ from preventia.models import SourceKind, SourceStatus
 from preventia.settings import Settings
 from preventia.sources.compliance import ComplianceCheck, check_compliance
 from preventia.sources.defaults import install_default_sources
-from preventia.sources.schemas import SourceCreate, SourceRead
+from preventia.sources.schemas import SourceCreate, SourceRead, SourceUpdate
 from preventia.sources.service import (
     SourceError,
     add_source,
@@ -32,6 +32,7 @@ from preventia.sources.service import (
     list_sources,
     record_check,
     set_status,
+    update_source,
 )
 
 app = typer.Typer(help="Manage news sources.", no_args_is_help=True)
@@ -102,6 +103,46 @@ def list_command(
             row.status.value, row.robots_status.value, str(row.consecutive_failures), row.url,
         )  # fmt: skip
     output.print(table)
+
+
+@app.command("update")
+def update(
+    source_id: int = typer.Argument(..., help="The source id."),
+    name: str | None = typer.Option(None, help="Display name."),
+    country: str | None = typer.Option(None, help="Outlet country, ISO 3166-1 alpha-2."),
+    language: str | None = typer.Option(None, help="Main language, ISO 639-1."),
+    interval: int | None = typer.Option(None, help="Polling interval in minutes (5 to 10080)."),
+    pattern: str | None = typer.Option(None, help="Regex article URLs must match."),
+    full_text: bool | None = typer.Option(
+        None, "--full-text/--no-full-text", help="May full text be stored?"
+    ),
+    retention_days: int | None = typer.Option(None, help="Drop stored text after N days."),
+    terms_url: str | None = typer.Option(None, help="The source's terms-of-service URL."),
+    terms_notes: str | None = typer.Option(None, help="Notes on the terms of service."),
+) -> None:
+    """Change a source's settings or compliance record (only the options given)."""
+    given = {
+        "name": name, "outlet_country": country, "language": language,
+        "fetch_interval_minutes": interval, "url_pattern": pattern, "store_full_text": full_text,
+        "retention_days": retention_days, "terms_url": terms_url, "terms_notes": terms_notes,
+    }  # fmt: skip
+    try:
+        data = SourceUpdate(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        fail(validation_errors(exc))
+    if not data.model_fields_set:
+        fail("nothing to change: give at least one option (see --help)", 2)
+    settings = load_settings()
+    database = open_database(settings)
+    try:
+        with transaction(database.sessions) as session:
+            source = update_source(session, source_id, data)
+            summary = f"updated source {source.id} ({source.name}): {', '.join(sorted(data.model_fields_set))}"
+    except SourceError as exc:
+        fail(str(exc))
+    finally:
+        database.dispose()
+    console.print(summary, highlight=False)
 
 
 @app.command("check")

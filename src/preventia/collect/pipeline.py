@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -261,6 +262,9 @@ class Collector:
             fetched = await self.fetcher.fetch(child, kind="feed")
             if fetched.ok and fetched.body is not None:
                 entries += discover(fetched.body, fetched.final_url, "sitemap").entries
+        if snapshot.url_pattern:  # a whole-site feed or sitemap narrowed to its news section
+            wanted = re.compile(snapshot.url_pattern)
+            entries = [e for e in entries if wanted.search(e.url)]
         return entries
 
     # --- one article ----------------------------------------------------------------
