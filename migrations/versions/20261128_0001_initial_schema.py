@@ -20,7 +20,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "sources",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -379,7 +378,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("seen_urls", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_seen_urls_source_id"))
         batch_op.drop_index(batch_op.f("ix_seen_urls_article_id"))

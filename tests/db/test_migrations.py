@@ -24,6 +24,9 @@ EXPECTED_TABLES = {
     "jobs",
     "source_outcomes",
     "seen_urls",
+    "refresh_tokens",
+    "label_corrections",
+    "saved_searches",
 }
 
 

@@ -2,6 +2,7 @@
 
 from preventia.models.article import Article, ArticleCountry, ArticleKeyword, ArticleTopic
 from preventia.models.audit import AuditLog
+from preventia.models.correction import LabelCorrection
 from preventia.models.enums import (
     ArticleStatus,
     JobStatus,
@@ -15,7 +16,9 @@ from preventia.models.enums import (
     Tone,
 )
 from preventia.models.job import Job
+from preventia.models.saved_search import SavedSearch
 from preventia.models.source import SeenUrl, Source, SourceOutcome
+from preventia.models.token import RefreshToken
 from preventia.models.user import User
 
 __all__ = [
@@ -29,9 +32,12 @@ __all__ = [
     "JobStatus",
     "JobType",
     "KeywordKind",
+    "LabelCorrection",
+    "RefreshToken",
     "Relevance",
     "RobotsStatus",
     "Role",
+    "SavedSearch",
     "SeenUrl",
     "Source",
     "SourceKind",

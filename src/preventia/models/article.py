@@ -47,6 +47,11 @@ class Article(Base):
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSONDict)
     model_versions: Mapped[dict[str, Any] | None] = mapped_column(JSONDict)
     analyzed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The model's own labels when an analyst corrected them (the columns and label rows then
+    # hold the corrected, effective labels that analytics use); None when never corrected.
+    model_labels: Mapped[dict[str, Any] | None] = mapped_column(JSONDict)
+    corrected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     text_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
