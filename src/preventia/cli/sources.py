@@ -137,7 +137,8 @@ def update(
     try:
         with transaction(database.sessions) as session:
             source = update_source(session, source_id, data)
-            summary = f"updated source {source.id} ({source.name}): {', '.join(sorted(data.model_fields_set))}"
+            changed = ", ".join(sorted(data.model_fields_set))
+            summary = f"updated source {source.id} ({source.name}): {changed}"
     except SourceError as exc:
         fail(str(exc))
     finally:
