@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -90,3 +92,23 @@ def test_reanalyze_rejects_a_bad_date(db_url: str) -> None:
     result = runner.invoke(app, ["reanalyze", "--since", "last tuesday"])
     assert result.exit_code == 2
     assert "--since" in result.output
+
+
+def test_reanalyze_keeps_an_analysts_correction(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with Session(engine) as session, session.begin():
+        article = session.scalars(select(Article).order_by(Article.id)).first()
+        assert article is not None
+        article.tone = None
+        article.primary_topic = "awareness"
+        article.corrected_at = datetime.now(UTC)
+        corrected_id = article.id
+    result = runner.invoke(app, ["reanalyze"])
+    assert "reanalysed 5 articles" in result.output
+    with Session(engine) as session:
+        article = session.get(Article, corrected_id)
+        assert article is not None
+        assert article.primary_topic == "awareness" and article.tone is None  # still corrected
+        assert article.model_labels and article.model_labels["relevance"] == "primary"
+        assert article.model_versions == model_versions()
+    engine.dispose()

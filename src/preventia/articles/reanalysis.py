@@ -3,7 +3,8 @@
 Articles whose stored ``model_versions`` already equal the current ones are skipped (unless
 forced), so an interrupted run simply continues when started again. A change of relevance
 moves the article between ``stored``/``duplicate`` and ``not_relevant``; its text is kept
-so that a later model can bring it back.
+so that a later model can bring it back. Labels an analyst corrected stay as corrected: the
+new model output only replaces the ``model_labels`` kept beside them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from preventia.articles import repository
-from preventia.articles.service import apply_labels
+from preventia.articles.service import apply_labels, label_snapshot
 from preventia.models import Article, ArticleStatus, Relevance
 from preventia.nlp import AnalysisResult, analyze, model_versions
 
@@ -62,8 +63,14 @@ def reanalyse_batch(
             result.unchanged += 1
             continue
         analysis = analyse(article.title, article.text, url=article.canonical_url)
-        apply_labels(article, analysis)
-        article.status = _status_for(article, analysis.relevance)
+        if article.corrected_at is not None:
+            # An analyst's correction stays in force; the new model output is kept beside it.
+            article.model_labels = label_snapshot(analysis)
+            article.model_versions = dict(analysis.model_versions)
+            article.evidence = analysis.evidence.model_dump()
+        else:
+            apply_labels(article, analysis)
+            article.status = _status_for(article, analysis.relevance)
         result.updated += 1
     session.flush()
     return result

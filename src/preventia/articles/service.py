@@ -155,6 +155,18 @@ def _mark_copies(
     return StoreOutcome.DUPLICATE
 
 
+def label_snapshot(analysis: AnalysisResult) -> dict[str, object]:
+    """The model's labels as kept beside an analyst's correction."""
+    return {
+        "relevance": analysis.relevance,
+        "tone": analysis.tone,
+        "tone_score": analysis.tone_score,
+        "primary_topic": analysis.primary_topic,
+        "topics": list(analysis.topics),
+        "countries": list(analysis.countries),
+    }
+
+
 def apply_labels(article: Article, analysis: AnalysisResult) -> None:
     """Copy the analysis onto the article with the versions of the models that made it."""
     article.relevance = Relevance(analysis.relevance)
