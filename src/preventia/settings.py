@@ -24,7 +24,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-DEV_JWT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - the known default we refuse in production
+DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"  # noqa: S105 - the known default we refuse in production
 MIN_SECRET_LENGTH = 32
 DEFAULT_DATABASE_URL = "sqlite:///./data/preventia.db"
 

@@ -9,11 +9,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from preventia.cli.common import console, fail, load_settings, open_database, output
+from preventia.collect.config import cycle_options, fetch_options
 from preventia.collect.fetch import Fetcher
-from preventia.collect.fetch_types import FetchOptions
 from preventia.collect.pipeline import (
     Collector,
-    CycleOptions,
     CycleReport,
     ProgressListener,
     SourceReport,
@@ -36,25 +35,6 @@ class _Bar(ProgressListener):
 
     def article_done(self, report: SourceReport, outcome: str) -> None:
         self.progress.advance(self.tasks[report.source_id])
-
-
-def fetch_options(settings: Settings) -> FetchOptions:
-    return FetchOptions.from_settings(
-        settings.crawl,
-        allow_private_networks=settings.allow_private_networks,
-        allowed_networks=tuple(settings.crawl.allowed_networks),
-    )
-
-
-def cycle_options(settings: Settings, source_ids: list[int] | None) -> CycleOptions:
-    crawl = settings.crawl
-    return CycleOptions(
-        source_ids=source_ids,
-        max_articles_per_source=crawl.max_articles_per_source,
-        parallel_sources=crawl.parallel_sources,
-        min_words=crawl.min_article_words,
-        failures_before_pause=crawl.failures_before_pause,
-    )
 
 
 async def _run(settings: Settings, database: Database, source_ids: list[int] | None) -> CycleReport:

@@ -16,7 +16,7 @@ from preventia.cli.common import (
     output,
     validation_errors,
 )
-from preventia.cli.crawl import fetch_options
+from preventia.collect.config import fetch_options
 from preventia.collect.discover import autodiscover_feeds
 from preventia.collect.fetch import Fetcher
 from preventia.db import transaction

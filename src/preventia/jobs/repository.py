@@ -47,3 +47,12 @@ def finish(
 
 def recent(session: Session, limit: int = 50) -> Sequence[Job]:
     return session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)).all()
+
+
+def for_source(session: Session, source_id: int, limit: int = 50) -> Sequence[Job]:
+    query = select(Job).where(Job.source_id == source_id).order_by(Job.id.desc()).limit(limit)
+    return session.scalars(query).all()
+
+
+def get(session: Session, job_id: int) -> Job | None:
+    return session.get(Job, job_id)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from preventia.models import RobotsStatus, SourceKind, SourceStatus
+from preventia.models import Job, RobotsStatus, SourceKind, SourceStatus
 
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
@@ -82,7 +82,9 @@ class SourceUpdate(BaseModel):
     retention_days: RetentionDays | None = None
 
 
-class SourceRead(BaseModel):
+class SourcePublic(BaseModel):
+    """What every signed-in user sees of a source."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -93,8 +95,20 @@ class SourceRead(BaseModel):
     outlet_country: str | None
     language: str | None
     status: SourceStatus
+
+
+class SourceRead(SourcePublic):
+    """The full record, with the compliance record and health (admins)."""
+
     status_reason: str | None
     fetch_interval_minutes: int
+    url_pattern: str | None
+    terms_url: str | None
+    terms_notes: str | None
+    is_default: bool
+    total_fetches: int
+    total_failures: int
+    last_polled_at: datetime | None
     robots_status: RobotsStatus
     robots_rule: str | None
     robots_checked_at: datetime | None
@@ -105,3 +119,28 @@ class SourceRead(BaseModel):
     last_success_at: datetime | None
     last_error_at: datetime | None
     last_error: str | None
+    outcome_counts: dict[str, int] = Field(default_factory=dict)
+
+
+class FetchHistoryEntry(BaseModel):
+    """One collection of one source."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    job_id: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    status: str
+    counts: dict[str, int]
+    error: str | None
+
+    @classmethod
+    def of(cls, job: Job) -> FetchHistoryEntry:
+        return cls(
+            job_id=job.id,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            status=job.status.value,
+            counts=dict(job.counts or {}),
+            error=job.error,
+        )

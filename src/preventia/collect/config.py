@@ -1,0 +1,28 @@
+"""Collector options derived from the platform settings (one place for CLI, API and workers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from preventia.collect.fetch_types import FetchOptions
+from preventia.collect.pipeline import CycleOptions
+from preventia.settings import Settings
+
+
+def fetch_options(settings: Settings) -> FetchOptions:
+    return FetchOptions.from_settings(
+        settings.crawl,
+        allow_private_networks=settings.allow_private_networks,
+        allowed_networks=tuple(settings.crawl.allowed_networks),
+    )
+
+
+def cycle_options(settings: Settings, source_ids: Sequence[int] | None = None) -> CycleOptions:
+    crawl = settings.crawl
+    return CycleOptions(
+        source_ids=source_ids,
+        max_articles_per_source=crawl.max_articles_per_source,
+        parallel_sources=crawl.parallel_sources,
+        min_words=crawl.min_article_words,
+        failures_before_pause=crawl.failures_before_pause,
+    )
