@@ -233,3 +233,13 @@ def test_sources_update_changes_only_what_is_given(
     assert bad.exit_code == 1 and "alpha-2" in bad.output and "fetch_interval_minutes" in bad.output
     assert runner.invoke(app, ["sources", "update", "1"]).exit_code == 2
     assert runner.invoke(app, ["sources", "update", "42", "--name", "x"]).exit_code == 1
+
+
+def test_jobs_list_shows_the_cycle(env: str, site: tuple[FixtureSite, NewsSite]) -> None:
+    _, news = site
+    assert runner.invoke(app, ["sources", "add", news.feed_url]).exit_code == 0
+    assert runner.invoke(app, ["crawl", "--once"]).exit_code == 0
+    listed = runner.invoke(app, ["jobs", "list", "--type", "collect"])
+    assert listed.exit_code == 0
+    for expected in ["collect", "succeeded", "stored 4"]:
+        assert expected in listed.stdout

@@ -16,6 +16,7 @@ from preventia.api.errors import install_error_handlers
 from preventia.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from preventia.db import build_database
 from preventia.settings import Settings, get_settings
+from preventia.jobs import router as jobs_router
 from preventia.sources import router as sources_router
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(sources_router.router, prefix=API_PREFIX)
+    app.include_router(jobs_router.router, prefix=API_PREFIX)
     _mount_dashboard(app, settings)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.api.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from preventia import __version__
-from preventia.cli import analysis, crawl, db, extract, nlp, serve, sources, users
+from preventia.cli import analysis, crawl, db, extract, jobs, nlp, serve, sources, users
 
 app = typer.Typer(
     name="preventia",
@@ -17,6 +17,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(sources.app, name="sources")
+app.add_typer(jobs.app, name="jobs")
 app.command("serve")(serve.serve)
 app.command("crawl")(crawl.crawl)
 app.command("retention")(crawl.retention)

@@ -45,8 +45,23 @@ def finish(
     job.status, job.counts, job.error, job.finished_at = status, counts, error, utcnow()
 
 
-def recent(session: Session, limit: int = 50) -> Sequence[Job]:
-    return session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)).all()
+def recent(
+    session: Session,
+    limit: int = 50,
+    *,
+    job_type: JobType | None = None,
+    status: JobStatus | None = None,
+    before_id: int | None = None,
+) -> Sequence[Job]:
+    """Newest first; ``before_id`` pages further back (keyset)."""
+    query = select(Job).order_by(Job.id.desc()).limit(limit)
+    if job_type is not None:
+        query = query.where(Job.type == job_type)
+    if status is not None:
+        query = query.where(Job.status == status)
+    if before_id is not None:
+        query = query.where(Job.id < before_id)
+    return session.scalars(query).all()
 
 
 def for_source(session: Session, source_id: int, limit: int = 50) -> Sequence[Job]:
