@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,3 +60,19 @@ def outcome_counts(session: Session, source_id: int) -> dict[str, int]:
 
 def with_retention(session: Session) -> Sequence[Source]:
     return session.scalars(select(Source).where(Source.retention_days.is_not(None))).all()
+
+
+def due_intervals(session: Session, now: datetime, limit: int = 1000) -> list[tuple[int, int]]:
+    """Active sources whose polling interval has passed since their last poll, with that
+    interval in minutes (never polled first, then the longest waiting)."""
+    query = (
+        select(Source.id, Source.last_polled_at, Source.fetch_interval_minutes)
+        .where(Source.status == SourceStatus.ACTIVE)
+        .order_by(Source.last_polled_at.is_not(None), Source.last_polled_at, Source.id)
+        .limit(limit)
+    )
+    due = []
+    for source_id, polled, minutes in session.execute(query).tuples():
+        if polled is None or polled + timedelta(minutes=minutes) <= now:
+            due.append((source_id, minutes))
+    return due

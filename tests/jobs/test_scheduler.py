@@ -1,0 +1,87 @@
+"""The scheduler: sources enqueued once per interval, one acting scheduler, daily purge."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import redis
+
+from preventia.db import Database, transaction
+from preventia.jobs.locks import MemoryClaims, RedisClaims
+from preventia.jobs.scheduler import Scheduler, SchedulerOptions
+from preventia.models import Source, SourceStatus
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sources: list[int] = []
+        self.purges = 0
+
+    def collect_source(self, source_id: int) -> None:
+        self.sources.append(source_id)
+
+    def retention(self) -> None:
+        self.purges += 1
+
+
+def _sources(db: Database) -> list[int]:
+    with transaction(db.sessions) as session:
+        rows = [
+            Source(name="never polled", url="https://a.example.org/feed", fetch_interval_minutes=30),
+            Source(name="due", url="https://b.example.org/feed", fetch_interval_minutes=30,
+                   last_polled_at=NOW - timedelta(minutes=31)),
+            Source(name="not due", url="https://c.example.org/feed", fetch_interval_minutes=30,
+                   last_polled_at=NOW - timedelta(minutes=10)),
+            Source(name="paused", url="https://d.example.org/feed", status=SourceStatus.PAUSED),
+        ]  # fmt: skip
+        session.add_all(rows)
+        session.flush()
+        return [s.id for s in rows]
+
+
+def test_due_sources_are_enqueued_once_per_interval(database: Database) -> None:
+    ids = _sources(database)
+    recorder = Recorder()
+    scheduler = Scheduler(database, MemoryClaims(), recorder)
+    first = scheduler.tick(NOW)
+    assert first.acting and sorted(first.enqueued) == sorted(ids[:2])
+    assert first.retention and recorder.purges == 1
+    # Until the workers poll them, the same sources stay due; they are not enqueued again.
+    assert scheduler.tick(NOW + timedelta(minutes=1)).enqueued == ()
+    assert recorder.purges == 1  # one purge a day
+
+
+def test_two_schedulers_on_redis_enqueue_each_source_once(
+    database: Database, redis_url: str
+) -> None:
+    ids = _sources(database)
+    client = redis.Redis.from_url(redis_url)
+    recorder = Recorder()
+    options = SchedulerOptions(lease_seconds=2)
+    first = Scheduler(database, RedisClaims(client), recorder, options)
+    second = Scheduler(database, RedisClaims(client), recorder, options)
+    results = [first.tick(NOW), second.tick(NOW), first.tick(NOW), second.tick(NOW)]
+    assert [r.acting for r in results] == [True, False, True, False]
+    assert sorted(recorder.sources) == sorted(ids[:2]) and recorder.purges == 1
+    # The acting scheduler dies (stops renewing); the other takes over after the lease.
+    client.delete("preventia:claim:scheduler")
+    assert second.tick(NOW).acting and not first.tick(NOW).acting
+    client.close()
+
+
+def test_lease_expires_when_its_holder_stops(database: Database, redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    first = Scheduler(
+        database, RedisClaims(client), Recorder(), SchedulerOptions(lease_seconds=0.3)
+    )
+    second = Scheduler(
+        database, RedisClaims(client), Recorder(), SchedulerOptions(lease_seconds=0.3)
+    )
+    assert first.tick(NOW).acting and not second.tick(NOW).acting
+    import time
+
+    time.sleep(0.4)
+    assert second.tick(NOW).acting
+    client.close()
