@@ -29,13 +29,23 @@ class Recorder:
 def _sources(db: Database) -> list[int]:
     with transaction(db.sessions) as session:
         rows = [
-            Source(name="never polled", url="https://a.example.org/feed", fetch_interval_minutes=30),
-            Source(name="due", url="https://b.example.org/feed", fetch_interval_minutes=30,
-                   last_polled_at=NOW - timedelta(minutes=31)),
-            Source(name="not due", url="https://c.example.org/feed", fetch_interval_minutes=30,
-                   last_polled_at=NOW - timedelta(minutes=10)),
+            Source(
+                name="never polled", url="https://a.example.org/feed", fetch_interval_minutes=30
+            ),
+            Source(
+                name="due",
+                url="https://b.example.org/feed",
+                fetch_interval_minutes=30,
+                last_polled_at=NOW - timedelta(minutes=31),
+            ),
+            Source(
+                name="not due",
+                url="https://c.example.org/feed",
+                fetch_interval_minutes=30,
+                last_polled_at=NOW - timedelta(minutes=10),
+            ),
             Source(name="paused", url="https://d.example.org/feed", status=SourceStatus.PAUSED),
-        ]  # fmt: skip
+        ]
         session.add_all(rows)
         session.flush()
         return [s.id for s in rows]
