@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import TracebackType
 
 from sqlalchemy.exc import IntegrityError
 
@@ -25,10 +26,9 @@ from preventia.collect.discover import discover
 from preventia.collect.discover_types import DiscoveredEntry
 from preventia.collect.fetch import Fetcher
 from preventia.collect.fetch_types import FetchKind, FetchOutcome, FetchResult
+from preventia.collect.workers import PageWorkers
 from preventia.db import Database, transaction
 from preventia.db.base import utcnow
-from preventia.extract import extract_article
-from preventia.extract.schemas import ExtractedArticle
 from preventia.extract.urls import url_hash
 from preventia.jobs import repository as jobs_repository
 from preventia.models import JobStatus, JobType, Source, SourceKind
@@ -52,6 +52,11 @@ class CycleOptions:
     parallel_sources: int = 8
     min_words: int = 60
     failures_before_pause: int = 5
+    # Extraction + analysis: processes in a pool (None = one per usable core when there
+    # are two or more; 0 = threads only). The pool starts once a cycle has found
+    # pool_min_articles articles to fetch: its start-up (~1-2 s) would not pay off sooner.
+    worker_processes: int | None = None
+    pool_min_articles: int = 32
 
 
 @dataclass
@@ -136,9 +141,48 @@ class Collector:
         self.analyse = analyse
         self.listener = listener or ProgressListener()
         self.near_duplicates = NearDuplicateIndex()
+        self._workers: PageWorkers | None = None
+        self._articles_found = 0
+
+    async def __aenter__(self) -> Collector:
+        """Keep the extraction workers (process pool) across cycles until exit."""
+        self._workers = self._workers or self._new_workers()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._close_workers()
+
+    def _new_workers(self) -> PageWorkers:
+        return PageWorkers(self.options.worker_processes, self.analyse)
+
+    async def _close_workers(self) -> None:
+        workers, self._workers = self._workers, None
+        if workers is not None:
+            await asyncio.to_thread(workers.close)
 
     async def run_cycle(self) -> CycleReport:
         """Collect every active source (or the chosen ones) once."""
+        owned = self._workers is None  # else kept by ``async with``
+        if owned:
+            self._workers = self._new_workers()
+        self._articles_found = 0
+        try:
+            return await self._run_cycle()
+        finally:
+            if owned:
+                await self._close_workers()
+
+    def _page_workers(self) -> PageWorkers:
+        if self._workers is None:  # collect_source() called outside a cycle
+            self._workers = self._new_workers()
+        return self._workers
+
+    async def _run_cycle(self) -> CycleReport:
         with transaction(self.database.sessions) as session:
             ids = sources_repository.active_ids(session, self.options.source_ids)
             only = self.options.source_ids[0] if self.options.source_ids else None
@@ -198,6 +242,9 @@ class Collector:
         report.new = len(new)
         todo = new[: self.options.max_articles_per_source]
         report.pending = len(new) - len(todo)
+        self._articles_found += len(todo)
+        if self._articles_found >= self.options.pool_min_articles:
+            self._page_workers().start()
         self.listener.source_started(report, len(todo))
         for entry in todo:
             outcome, final = await self._process(snapshot, entry)
@@ -276,23 +323,15 @@ class Collector:
             if fetched.permanent:
                 self._mark_seen(snapshot, entry.url, fetched.outcome.value)
             return fetched.outcome.value, fetched.permanent
-        page, analysis = await asyncio.to_thread(self._extract_and_analyse, fetched, entry)
+        page, analysis = await self._page_workers().process(
+            fetched.body, fetched.final_url, entry.title
+        )
         if not page.ok:
             reason = page.reason.value if page.reason else "no_text"
             self._mark_seen(snapshot, entry.url, reason)
             return reason, True
         item = ArticleInput(entry.url, page, analysis, entry.title, entry.published)
         return self._store(snapshot, item).value, True
-
-    def _extract_and_analyse(
-        self, fetched: FetchResult, entry: DiscoveredEntry
-    ) -> tuple[ExtractedArticle, AnalysisResult | None]:
-        assert fetched.body is not None
-        page = extract_article(fetched.body, fetched.final_url)
-        if not page.ok:
-            return page, None
-        title = page.title or entry.title
-        return page, self.analyse(title, page.text, url=page.canonical_url)
 
     def _store(self, snapshot: _SourceSnapshot, item: ArticleInput) -> StoreOutcome:
         policy = SourcePolicy(snapshot.id, snapshot.store_full_text)
