@@ -9,13 +9,18 @@ from typing import Any
 
 import redis
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from preventia import __version__
 from preventia.api import dashboard, health
 from preventia.api.errors import install_error_handlers
 from preventia.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from preventia.api.ratelimit import install_rate_limits
+from preventia.audit.router import router as audit_router
+from preventia.auth.router import router as auth_router
 from preventia.db import build_database
 from preventia.settings import Settings, get_settings
+from preventia.users.router import router as users_router
 from preventia.jobs import router as jobs_router
 from preventia.sources import router as sources_router
 
@@ -60,10 +65,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(users_router, prefix=API_PREFIX)
+    app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(sources_router.router, prefix=API_PREFIX)
     app.include_router(jobs_router.router, prefix=API_PREFIX)
     _mount_dashboard(app, settings)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.api.max_body_bytes)
+    install_rate_limits(app, settings)  # inside CORS and the request context: 429s get both
+    if settings.api.cors_origins:  # CORS is off unless an allow-list is configured
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=[origin for origin in settings.api.cors_origins if origin != "*"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
     app.add_middleware(RequestContextMiddleware)
     return app
 
