@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 import preventia.models  # noqa: F401  (registers every table)
 from preventia.db import Base, make_engine
+from preventia.db.fts import include_object
 from preventia.settings import get_settings
 
 config = context.config
@@ -25,6 +26,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
         literal_binds=connection is None,
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 import preventia.models  # noqa: F401
 from preventia.db import Base, make_engine, migrate
+from preventia.db.fts import include_object
 from preventia.models import Article, ArticleStatus, ArticleTopic, Source
 
 EXPECTED_TABLES = {
@@ -76,7 +77,9 @@ def test_models_match_migrations(migrated_url: str) -> None:
     engine = make_engine(migrated_url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_object}
+            )
             diff = compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()
