@@ -40,7 +40,9 @@ def test_default_lists_unique_stories_newest_first(api: TestClient, corpus: Corp
         ({"country": "GB", "topic": "genetics"}, ["A8"]),
     ],
 )
-def test_filters(api: TestClient, corpus: Corpus, params: dict[str, Any], expected: list[str]) -> None:
+def test_filters(
+    api: TestClient, corpus: Corpus, params: dict[str, Any], expected: list[str]
+) -> None:
     if "source" in params:
         params = {**params, "source": corpus.sources[params["source"]]}
     assert _keys(api, corpus, **params) == expected

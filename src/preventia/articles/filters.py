@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import TextClause
 
 from preventia.articles.search import SearchSyntaxError, parse, to_fts5, to_tsquery
@@ -145,20 +146,28 @@ def conditions(filters: ArticleFilters, dialect: str) -> list[ColumnElement[bool
         found.append(Article.tone.in_(filters.tone))
     if filters.relevance:
         found.append(Article.relevance.in_(filters.relevance))
+    # Aliases, so that the subqueries stay independent of the tables a figure joins.
     if filters.topic:
+        topic = aliased(ArticleTopic)
         topics = [t.value for t in filters.topic]
         found.append(
-            exists().where(ArticleTopic.article_id == Article.id, ArticleTopic.topic.in_(topics))
+            select(topic.article_id)
+            .where(topic.article_id == Article.id, topic.topic.in_(topics))
+            .correlate(Article)
+            .exists()
         )
     if filters.country:
+        country = aliased(ArticleCountry)
         found.append(
-            exists().where(
-                ArticleCountry.article_id == Article.id, ArticleCountry.country.in_(filters.country)
-            )
+            select(country.article_id)
+            .where(country.article_id == Article.id, country.country.in_(filters.country))
+            .correlate(Article)
+            .exists()
         )
     if filters.outlet_country:
-        outlets = select(Source.id).where(Source.outlet_country.in_(filters.outlet_country))
-        found.append(Article.source_id.in_(outlets))
+        outlet = aliased(Source)
+        outlets = select(outlet.id).where(outlet.outlet_country.in_(filters.outlet_country))
+        found.append(Article.source_id.in_(outlets.correlate(None)))
     if filters.q:
         found.append(search_condition(filters.q, dialect))
     return found

@@ -1,0 +1,1 @@
+"""Analysts' saved searches: named article filters, private to their owner."""
