@@ -23,7 +23,7 @@ from preventia.nlp.vocab import data_version
 log = logging.getLogger(__name__)
 
 #: Version of the analysis rules (bump when code changes what labels come out).
-ANALYZER_VERSION = "1.0.0"
+ANALYZER_VERSION = "1.1.0"
 MIN_WORDS = 8
 _LOCK = threading.Lock()
 
@@ -36,7 +36,7 @@ def model_versions() -> dict[str, str]:
         "language": LanguageDetector.version(),
         "relevance": f"rules-1/vocab-{data_version('relevance.json')}",
         "topics": f"rules-1/vocab-{data_version('topics.json')}",
-        "tone": f"rules-1/vocab-{data_version('tone.json')}",
+        "tone": f"rules-2/vocab-{data_version('tone.json')}",
         "countries": f"gazetteer-{data_version('countries.json')}",
         "entities": f"vocab-{data_version('entities.json')}",
         "keywords": f"rake-lite-1/stopwords-{data_version('stopwords.json')}",

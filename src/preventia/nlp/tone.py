@@ -1,17 +1,24 @@
 """Tone: how the news would feel to a patient — positive, neutral or negative.
 
 Tone is read from outcome phrases first ("cuts deaths by a third" is good news,
-"raises the risk" bad news), then from single cues of progress or harm, with
-negation ("did not improve") flipping a cue.  The title and the lead weigh
-more than the body because they carry what the news is.  The score is
-(positive - negative) / (positive + negative + 2), in [-1, 1].
+"raises the risk" bad news), then from single cues of progress or harm.  A
+negator or a critical verb shortly before a cue flips it ("did not improve",
+"questions the benefit", "revoking its approval").
+
+The headline (title and lead) and the body are scored apart, each as
+(positive - negative) / (positive + negative + k), and the headline weighs
+more: it carries what the news is, while a long body restates the background
+and the other side.  Hedges pull the score towards neutral: a question
+headline ("Are ... worth it?") and cues of debate or balance ("controversial",
+"at issue", "pros and cons").  So does a body whose good and bad evidence are
+both strong: such a story is mixed, which the scheme calls neutral.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from preventia.nlp.text import PreparedText
@@ -19,14 +26,26 @@ from preventia.nlp.vocab import TermSet, alternation, compile_terms, load_data
 
 Tone = Literal["positive", "neutral", "negative"]
 DATA_FILE = "tone.json"
-TITLE_WEIGHT = 3.0
-LEAD_WEIGHT = 2.0
+TITLE_WEIGHT = 2.0
 LEAD_SENTENCES = 2
+NEGATION_WORDS = 3
 PHRASE_WEIGHT = 2.0
 WEAK_WEIGHT = 0.5
-BODY_WEIGHT = 0.6
-POSITIVE_AT = 0.4
-NEGATIVE_AT = -0.1
+FOCUS_WEIGHT = 1.5
+CONTEXT_WEIGHT = 0.3
+HEAD_SHARE = 0.3
+HEAD_K = 0.5
+BODY_K = 5.0
+QUESTION_DAMP = 0.8
+HEDGE_DAMP = 0.8
+MIXED_BALANCE = 0.6
+MIXED_MIN = 4.0
+MIXED_DAMP = 0.6
+POSITIVE_AT = 0.3
+NEGATIVE_AT = -0.05
+
+_CLAUSE_BREAK = re.compile(r"[\n.;:,!?()\"]")
+_ZoneOf = Callable[[int], tuple[int, float]]
 
 
 @dataclass(frozen=True)
@@ -35,6 +54,25 @@ class ToneResult:
     score: float
     positive: list[str]
     negative: list[str]
+
+
+@dataclass
+class _Tally:
+    """Weighted good and bad evidence in one zone (headline or body)."""
+
+    p: float = 0.0
+    n: float = 0.0
+    terms: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, sign: int, value: float, term: str) -> None:
+        if sign > 0:
+            self.p += value
+        else:
+            self.n += value
+        self.terms.append((sign, term))
+
+    def net(self, k: float) -> float:
+        return (self.p - self.n) / (self.p + self.n + k)
 
 
 class ToneScorer:
@@ -50,61 +88,88 @@ class ToneScorer:
         def phrase(pattern: str) -> re.Pattern[str]:
             return re.compile(r"(?<!\w)" + pattern + r"(?!\w)")
 
-        self.good_phrase = phrase(f"(?:{down}{gap}{bad}|{up}{gap}{good}|{bad}{near}{down})")
-        self.bad_phrase = phrase(f"(?:{up}{gap}{bad}|{down}{gap}{good}|{bad}{near}{up})")
-        self.positive = TermSet.of("positive", data["positive"])
-        self.negative = TermSet.of("negative", data["negative"])
-        self.weak_positive = TermSet.of("weak_positive", data["weak_positive"])
-        self.weak_negative = TermSet.of("weak_negative", data["weak_negative"])
-        self.negators = compile_terms(data["negators"])
+        good_phrase = phrase(f"(?:{down}{gap}{bad}|{up}{gap}{good}|{bad}{near}{down})")
+        bad_phrase = phrase(f"(?:{up}{gap}{bad}|{down}{gap}{good}|{bad}{near}{up})")
+        self.rules: tuple[tuple[re.Pattern[str], int, float], ...] = (
+            (good_phrase, 1, PHRASE_WEIGHT),
+            (bad_phrase, -1, PHRASE_WEIGHT),
+            (TermSet.of("negative", data["negative"]).pattern, -1, 1.0),
+            (TermSet.of("positive", data["positive"]).pattern, 1, 1.0),
+            (TermSet.of("weak_negative", data["weak_negative"]).pattern, -1, WEAK_WEIGHT),
+            (TermSet.of("weak_positive", data["weak_positive"]).pattern, 1, WEAK_WEIGHT),
+        )
+        self.negators = compile_terms(data["negators"] + data["critical_verbs"])
+        self.hedges = compile_terms(data["hedges"])
+        self.context = compile_terms(data["context"])
 
     def _negated(self, folded: str, start: int) -> bool:
-        window = folded[max(0, start - 30) : start]
-        words = window.split()[-3:]
+        window = folded[max(0, start - 40) : start]
+        words = window.split()[-NEGATION_WORDS:]
+        if not words or self.negators.search(" ".join(words)) is None:
+            return False
+        words = _CLAUSE_BREAK.split(window)[-1].split()[-NEGATION_WORDS:]
         return self.negators.search(" ".join(words)) is not None
 
-    def _scan(
-        self, folded: str, weight_at: Callable[[int], float], pos: list[str], neg: list[str]
-    ) -> tuple[float, float]:
-        """Weighted positive and negative evidence in `folded` (phrases first, then cues)."""
-        p = n = 0.0
-        rules = (
-            (self.good_phrase, 1, PHRASE_WEIGHT),
-            (self.bad_phrase, -1, PHRASE_WEIGHT),
-            (self.positive.pattern, 1, 1.0),
-            (self.negative.pattern, -1, 1.0),
-            (self.weak_positive.pattern, 1, WEAK_WEIGHT),
-            (self.weak_negative.pattern, -1, WEAK_WEIGHT),
-        )
-        for regex, sign, weight in rules:
+    def _scan(self, folded: str, zone_of: _ZoneOf, tallies: tuple[_Tally, _Tally]) -> None:
+        """Add every cue of `folded` to the tally of its zone (phrases first, then cues)."""
+        original = folded
+        for regex, sign, weight in self.rules:
             for m in regex.finditer(folded):
-                value = weight * weight_at(m.start())
-                if (sign > 0) != self._negated(folded, m.start()):
-                    p += value
-                    pos.append(m.group(0))
-                else:
-                    n += value
-                    neg.append(m.group(0))
+                zone, factor = zone_of(m.start())
+                flipped = -sign if self._negated(original, m.start()) else sign
+                tallies[zone].add(flipped, weight * factor, m.group(0))
             folded = regex.sub(_blank, folded)
-        return p, n
+
+    def _damping(self, doc: PreparedText, body: _Tally) -> float:
+        """How much hedges and a mixed body pull the score towards neutral."""
+        damp = QUESTION_DAMP if doc.title.rstrip().endswith("?") else 1.0
+        hedges = 2 * len(self.hedges.findall(doc.folded_title)) + sum(
+            2 if doc.sentence_at(m.start()) < LEAD_SENTENCES else 1
+            for m in self.hedges.finditer(doc.joined)
+        )
+        damp *= HEDGE_DAMP ** min(hedges, 3)
+        low, high = sorted((body.p, body.n))
+        if low >= MIXED_MIN and low >= MIXED_BALANCE * high:
+            damp *= MIXED_DAMP
+        return damp
+
+    def _context_ids(self, doc: PreparedText) -> set[int]:
+        """Sentences of background figures ("each year", "la primera causa de muerte")."""
+        return {doc.sentence_at(m.start()) for m in self.context.finditer(doc.joined)}
 
     def score(self, doc: PreparedText, bc_ids: tuple[int, ...] = ()) -> ToneResult:
-        pos: list[str] = []
-        neg: list[str] = []
-        focus = set(bc_ids)
+        focus, context = set(bc_ids), self._context_ids(doc)
+        head, body = _Tally(), _Tally()
 
-        def body_weight(position: int) -> float:
+        def title_zone(_: int) -> tuple[int, float]:
+            return 0, TITLE_WEIGHT
+
+        def body_zone(position: int) -> tuple[int, float]:
             i = doc.sentence_at(position)
-            base = LEAD_WEIGHT if i < LEAD_SENTENCES else BODY_WEIGHT
-            return base * (1.5 if i in focus else 1.0)
+            factor = (FOCUS_WEIGHT if i in focus else 1.0) * (
+                CONTEXT_WEIGHT if i in context else 1.0
+            )
+            return (0 if i < LEAD_SENTENCES else 1), factor
 
-        tp, tn = self._scan(doc.folded_title, lambda _: TITLE_WEIGHT, pos, neg)
-        bp, bn = self._scan(doc.joined, body_weight, pos, neg)
-        total_p, total_n = tp + bp, tn + bn
-        value = round((total_p - total_n) / (total_p + total_n + 2.0), 3)
+        self._scan(doc.folded_title, title_zone, (head, body))
+        self._scan(doc.joined, body_zone, (head, body))
+        share = _head_share(head, body)
+        value = share * head.net(HEAD_K) + (1 - share) * body.net(BODY_K)
+        value = round(value * self._damping(doc, body), 3)
+        terms = head.terms + body.terms
         return ToneResult(
-            tone=label_for(value), score=value, positive=_top(pos), negative=_top(neg)
+            tone=label_for(value),
+            score=value,
+            positive=_top([t for s, t in terms if s > 0]),
+            negative=_top([t for s, t in terms if s < 0]),
         )
+
+
+def _head_share(head: _Tally, body: _Tally) -> float:
+    """Headline share of the score: all of it when the body has no cue, none when it has none."""
+    if head.p + head.n == 0:
+        return 0.0
+    return HEAD_SHARE if body.p + body.n > 0 else 1.0
 
 
 def _blank(match: re.Match[str]) -> str:
