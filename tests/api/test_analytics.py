@@ -11,7 +11,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_articles_support import Corpus, api, corpus  # noqa: F401
+from tests.api import test_articles_support as support
+from tests.api.test_articles_support import Corpus
+
+api, corpus = support.api, support.corpus  # the shared fixtures
 
 
 def _get(api: TestClient, corpus: Corpus, path: str, **params: Any) -> Any:

@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_articles_support import Corpus, api, corpus  # noqa: F401
+from tests.api import test_articles_support as support
+from tests.api.test_articles_support import Corpus
+
+api, corpus = support.api, support.corpus  # the shared fixtures
 
 STORED = ["A7", "A6", "A4", "A3", "A2", "A1", "A8"]  # published desc, missing date last
 

@@ -8,7 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from preventia.articles.search import And, Not, Or, Term, parse, to_fts5, to_tsquery
-from tests.api.test_articles_support import Corpus, api, corpus  # noqa: F401
+from tests.api import test_articles_support as support
+from tests.api.test_articles_support import Corpus
+
+api, corpus = support.api, support.corpus  # the shared fixtures
 
 
 def _search(api: TestClient, corpus: Corpus, q: str, **params: Any) -> list[str]:
