@@ -20,13 +20,12 @@ from types import TracebackType
 from sqlalchemy.exc import IntegrityError
 
 from preventia.articles import repository as articles_repository
-from preventia.articles.dedup import NearDuplicateIndex
 from preventia.articles.service import ArticleInput, SourcePolicy, StoreOutcome, store_article
 from preventia.collect.discover import discover
 from preventia.collect.discover_types import DiscoveredEntry
 from preventia.collect.fetch import Fetcher
 from preventia.collect.fetch_types import FetchKind, FetchOutcome, FetchResult
-from preventia.collect.workers import PageWorkers
+from preventia.collect.workers import PageJob, PageWorkers, PresignedIndex
 from preventia.db import Database, transaction
 from preventia.db.base import utcnow
 from preventia.extract.urls import url_hash
@@ -140,7 +139,7 @@ class Collector:
         self.options = options or CycleOptions()
         self.analyse = analyse
         self.listener = listener or ProgressListener()
-        self.near_duplicates = NearDuplicateIndex()
+        self.near_duplicates = PresignedIndex()
         self._workers: PageWorkers | None = None
         self._articles_found = 0
 
@@ -214,7 +213,9 @@ class Collector:
             pairs = articles_repository.texts_for_dedup(
                 session, utcnow() - DEDUP_WINDOW, DEDUP_MAX_TEXTS
             )
-        self.near_duplicates = NearDuplicateIndex.from_pairs(pairs)
+        index = PresignedIndex.from_pairs(pairs)
+        assert isinstance(index, PresignedIndex)
+        self.near_duplicates = index
 
     async def collect_source(self, source_id: int) -> SourceReport:
         with transaction(self.database.sessions) as session:
@@ -323,15 +324,20 @@ class Collector:
             if fetched.permanent:
                 self._mark_seen(snapshot, entry.url, fetched.outcome.value)
             return fetched.outcome.value, fetched.permanent
-        page, analysis = await self._page_workers().process(
-            fetched.body, fetched.final_url, entry.title
-        )
+        job = PageJob(fetched.body, fetched.final_url, entry.title, self.near_duplicates.options)
+        done = await self._page_workers().process(job)
+        page = done.page
         if not page.ok:
             reason = page.reason.value if page.reason else "no_text"
             self._mark_seen(snapshot, entry.url, reason)
             return reason, True
-        item = ArticleInput(entry.url, page, analysis, entry.title, entry.published)
-        return self._store(snapshot, item).value, True
+        item = ArticleInput(entry.url, page, done.analysis, entry.title, entry.published)
+        if done.signature is not None:
+            self.near_duplicates.presign(page.text, done.signature)
+        try:
+            return self._store(snapshot, item).value, True
+        finally:
+            self.near_duplicates.forget(page.text)
 
     def _store(self, snapshot: _SourceSnapshot, item: ArticleInput) -> StoreOutcome:
         policy = SourcePolicy(snapshot.id, snapshot.store_full_text)

@@ -19,7 +19,12 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import cache
 
+from datasketch import LeanMinHash
+
+from preventia.articles.dedup import NearDuplicateIndex, NearDuplicateOptions
 from preventia.extract import extract_article
 from preventia.extract.schemas import ExtractedArticle
 from preventia.nlp import AnalysisResult, analyze, get_analyzer
@@ -27,7 +32,36 @@ from preventia.nlp import AnalysisResult, analyze, get_analyzer
 log = logging.getLogger(__name__)
 
 Analyse = Callable[..., AnalysisResult]
-Processed = tuple[ExtractedArticle, AnalysisResult | None]
+
+
+@dataclass(frozen=True)
+class Processed:
+    """A processed page: the extraction, the analysis (if any text) and the MinHash
+    signature of the text (if the article is relevant, so will be checked for copies)."""
+
+    page: ExtractedArticle
+    analysis: AnalysisResult | None = None
+    signature: LeanMinHash | None = None
+
+
+class PresignedIndex(NearDuplicateIndex):
+    """A near-duplicate index that takes signatures computed by the workers (a MinHash
+    costs ~5 ms of the event loop's process per article, twice: query, then add)."""
+
+    def __init__(self, options: NearDuplicateOptions | None = None) -> None:
+        super().__init__(options)
+        self._presigned: dict[str, LeanMinHash] = {}
+
+    def presign(self, text: str, signature: LeanMinHash) -> None:
+        self._presigned[text] = signature
+
+    def forget(self, text: str) -> None:
+        self._presigned.pop(text, None)
+
+    def minhash(self, text: str) -> LeanMinHash | None:
+        found = self._presigned.get(text)
+        return found if found is not None else super().minhash(text)
+
 
 _WARM_PAGE = (
     b"<html lang='en'><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
@@ -38,19 +72,33 @@ _WARM_PAGE = (
 _POOL_ERRORS = (BrokenProcessPool, OSError, NotImplementedError, RuntimeError)
 
 
-def process_page(
-    body: bytes, url: str, fallback_title: str | None, analyse: Analyse = analyze
-) -> Processed:
-    """Extract the article from ``body`` fetched at ``url`` and analyse it (if any text).
+@dataclass(frozen=True)
+class PageJob:
+    body: bytes
+    url: str  # where it was fetched (final URL)
+    fallback_title: str | None  # the feed's title, when the page has none
+    dedup: NearDuplicateOptions
+
+
+def process_page(job: PageJob, analyse: Analyse = analyze) -> Processed:
+    """Extract the article from the page, analyse it (if any text) and sign it for dedup.
 
     The extractor's language is passed to the analyser as its hint, so the text's
     language is detected once per article, not twice.
     """
-    page = extract_article(body, url)
+    page = extract_article(job.body, job.url)
     if not page.ok:
-        return page, None
-    title = page.title or fallback_title
-    return page, analyse(title, page.text, url=page.canonical_url, language=page.language)
+        return Processed(page)
+    title = page.title or job.fallback_title
+    analysis = analyse(title, page.text, url=page.canonical_url, language=page.language)
+    if analysis.relevance == "none":
+        return Processed(page, analysis)
+    return Processed(page, analysis, _signer(job.dedup).minhash(page.text))
+
+
+@cache
+def _signer(options: NearDuplicateOptions) -> NearDuplicateIndex:
+    return NearDuplicateIndex(options)
 
 
 def warm_worker() -> None:
@@ -98,12 +146,12 @@ class PageWorkers:
         except _POOL_ERRORS as exc:
             self._fall_back(exc)
 
-    async def process(self, body: bytes, url: str, fallback_title: str | None) -> Processed:
+    async def process(self, job: PageJob) -> Processed:
         pool: Executor | None = self._pool
         if pool is not None:
             loop = asyncio.get_running_loop()
             try:  # submitting starts worker processes: that may fail
-                future = loop.run_in_executor(pool, process_page, body, url, fallback_title)
+                future = loop.run_in_executor(pool, process_page, job)
             except _POOL_ERRORS as exc:
                 self._fall_back(exc)
             else:
@@ -111,7 +159,7 @@ class PageWorkers:
                     return await future
                 except BrokenProcessPool as exc:  # a worker died (killed, out of memory)
                     self._fall_back(exc)
-        return await asyncio.to_thread(process_page, body, url, fallback_title, self.analyse)
+        return await asyncio.to_thread(process_page, job, self.analyse)
 
     def _fall_back(self, exc: BaseException) -> None:
         log.warning(
