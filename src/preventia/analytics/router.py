@@ -24,6 +24,7 @@ from preventia.analytics.schemas import (
 )
 from preventia.api.deps import read_session
 from preventia.articles.filters import ArticleFilters
+from preventia.articles.schemas import problems
 from preventia.auth.dependencies import Viewer
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
@@ -31,9 +32,12 @@ ReadSession = Annotated[Session, Depends(read_session)]
 Cache = Annotated[AnalyticsCache, Depends(cache_of)]
 _CACHED: dict[int | str, dict[str, Any]] = {
     200: {
-        "headers": {"X-Cache": {"description": "hit, miss or bypass", "schema": {"type": "string"}}}
+        "description": "the figures",
+        "headers": {
+            "X-Cache": {"description": "hit, miss or bypass", "schema": {"type": "string"}}
+        },
     },
-    401: {"description": "no valid access token"},
+    **problems(401, 403, 422, 429),
 }
 
 

@@ -8,7 +8,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from preventia.articles.filters import ArticleFilters
+from preventia.articles.filters import ArticleFilters, Day
 from preventia.db.fts import Interval
 from preventia.models import KeywordKind
 
@@ -40,10 +40,10 @@ class KeywordParams(ArticleFilters):
 
 
 class CompareParams(ArticleFilters):
-    a_from: date = Field(description="first day of period A (inclusive)")
-    a_to: date = Field(description="last day of period A (inclusive)")
-    b_from: date = Field(description="first day of period B (inclusive)")
-    b_to: date = Field(description="last day of period B (inclusive)")
+    a_from: Day = Field(description="first day of period A (inclusive)")
+    a_to: Day = Field(description="last day of period A (inclusive)")
+    b_from: Day = Field(description="first day of period B (inclusive)")
+    b_to: Day = Field(description="last day of period B (inclusive)")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

@@ -8,11 +8,20 @@ to do with the other copies of a story: ``exclude`` (default: one article per st
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import TextClause
@@ -63,13 +72,26 @@ LanguageCode = Annotated[
 SourceId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
+def _iso_day(value: object) -> object:
+    """Only ``YYYY-MM-DD`` (pydantic alone would also read a number as a Unix time)."""
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError("a date as YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("a date as YYYY-MM-DD")
+    return value
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+Day = Annotated[date, BeforeValidator(_iso_day)]
+
+
 class ArticleFilters(BaseModel):
     """Which articles a list, an analytics figure or a saved search is about."""
 
     model_config = ConfigDict(extra="forbid")
 
-    published_from: date | None = Field(None, description="first UTC day, inclusive")
-    published_to: date | None = Field(None, description="last UTC day, inclusive")
+    published_from: Day | None = Field(None, description="first UTC day, inclusive")
+    published_to: Day | None = Field(None, description="last UTC day, inclusive")
     source: list[SourceId] = Field(default_factory=list, max_length=MAX_VALUES)
     language: list[LanguageCode] = Field(default_factory=list, max_length=MAX_VALUES)
     outlet_country: list[CountryCode] = Field(default_factory=list, max_length=MAX_VALUES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from sqlalchemy import event
@@ -11,19 +11,23 @@ from sqlalchemy.orm import Session
 from preventia.analytics.cache import bump_analytics_version
 from preventia.api.deps import client_address, db_session, read_session
 from preventia.articles import labels, queries
-from preventia.articles.schemas import ArticleDetail, ArticleListParams, ArticlePage, LabelPatch
+from preventia.articles.schemas import (
+    ArticleDetail,
+    ArticleListParams,
+    ArticlePage,
+    LabelPatch,
+    problems,
+)
 from preventia.auth.dependencies import Analyst, Viewer
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 ArticleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the article's id")]
-_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "no valid access token"},
-    403: {"description": "the role is not enough"},
-    404: {"description": "no such article"},
-}
+_LIST = problems(401, 403, 422, 429)
+_ONE = problems(401, 403, 404, 422, 429)
+_PATCH = problems(400, 401, 403, 404, 413, 422, 429)
 
 
-@router.get("", response_model=ArticlePage, responses={401: _PROBLEMS[401]})
+@router.get("", response_model=ArticlePage, responses=_LIST)
 def list_articles(
     _user: Viewer,
     params: Annotated[ArticleListParams, Query()],
@@ -33,7 +37,7 @@ def list_articles(
     return queries.list_articles(session, params)
 
 
-@router.get("/{article_id}", response_model=ArticleDetail, responses=_PROBLEMS)
+@router.get("/{article_id}", response_model=ArticleDetail, responses=_ONE)
 def get_article(
     _user: Viewer, article_id: ArticleId, session: Annotated[Session, Depends(read_session)]
 ) -> ArticleDetail:
@@ -44,7 +48,7 @@ def get_article(
     return detail
 
 
-@router.patch("/{article_id}/labels", response_model=ArticleDetail, responses=_PROBLEMS)
+@router.patch("/{article_id}/labels", response_model=ArticleDetail, responses=_PATCH)
 def correct_labels(
     user: Analyst,
     article_id: ArticleId,

@@ -158,3 +158,42 @@ class LabelPatch(BaseModel):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         return self
+
+
+_PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "request_id": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "for 422: which parameter ('loc') and why ('msg')",
+            "items": {"type": "object"},
+        },
+    },
+}
+_PROBLEM_TEXT = {
+    400: "the request cannot be read",
+    401: "no valid access token",
+    403: "the role is not enough",
+    404: "not found (or not yours)",
+    409: "conflicts with an existing object",
+    413: "the body is too large",
+    422: "a parameter or field is not valid; errors[].loc names it",
+    429: "too many requests; see Retry-After",
+}
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries of the problem+json answers a route may give."""
+    return {
+        code: {
+            "description": _PROBLEM_TEXT[code],
+            "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}},
+        }
+        for code in codes
+    }

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Response
 from sqlalchemy.orm import Session
 
 from preventia.api.deps import db_session
+from preventia.articles.schemas import problems
 from preventia.auth.dependencies import Analyst
 from preventia.searches import service
 from preventia.searches.schemas import SavedSearchIn, SavedSearchOut, SavedSearchUpdate
@@ -15,8 +16,10 @@ from preventia.searches.schemas import SavedSearchIn, SavedSearchOut, SavedSearc
 router = APIRouter(prefix="/saved-searches", tags=["saved searches"])
 DbSession = Annotated[Session, Depends(db_session)]
 SearchId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such saved search"}}
-_TAKEN: dict[int | str, dict[str, Any]] = {409: {"description": "the name is already used"}}
+_LIST = problems(401, 403, 429)
+_NOT_FOUND = problems(401, 403, 404, 422, 429)
+_TAKEN = problems(400, 401, 403, 409, 413, 422, 429)
+_BOTH = problems(400, 401, 403, 404, 409, 413, 422, 429)
 
 
 def _not_found() -> HTTPException:
@@ -27,7 +30,7 @@ def _taken(name: str) -> HTTPException:
     return HTTPException(status_code=409, detail=f"you already have a saved search named {name!r}")
 
 
-@router.get("", response_model=list[SavedSearchOut])
+@router.get("", response_model=list[SavedSearchOut], responses=_LIST)
 def list_searches(user: Analyst, session: DbSession) -> list[SavedSearchOut]:
     """The caller's saved searches, by name."""
     return service.list_searches(session, user)
@@ -51,7 +54,7 @@ def get_search(user: Analyst, search_id: SearchId, session: DbSession) -> SavedS
         raise _not_found() from None
 
 
-@router.patch("/{search_id}", response_model=SavedSearchOut, responses={**_NOT_FOUND, **_TAKEN})
+@router.patch("/{search_id}", response_model=SavedSearchOut, responses=_BOTH)
 def update_search(
     user: Analyst, search_id: SearchId, data: SavedSearchUpdate, session: DbSession
 ) -> SavedSearchOut:

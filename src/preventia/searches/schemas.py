@@ -10,7 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from preventia.articles.filters import ArticleFilters
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-_EXAMPLE: dict[str, Any] = {"name": "Screening in Spain", "filters": {"country": ["ES"], "topic": ["screening"]}}
+_EXAMPLE: dict[str, Any] = {
+    "name": "Screening in Spain",
+    "filters": {"country": ["ES"], "topic": ["screening"]},
+}
 
 
 class SavedSearchIn(BaseModel):
