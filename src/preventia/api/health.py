@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from preventia import __version__
+from preventia.analytics.cache import cache_status
 from preventia.auth.policy import PUBLIC
 from preventia.db import ping
 from preventia.ops.metrics import REGISTRY
@@ -64,6 +65,8 @@ async def ready(request: Request) -> Response:
     if state.redis is None:
         results["redis"] = "not configured"
     ok = all(v in ("ok", "not configured") for v in results.values())
+    if state.redis is not None:  # reported; never fails readiness
+        results["analytics_cache"] = cache_status(state)
     body = Readiness(status="ready" if ok else "unavailable", checks=results)
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
