@@ -12,13 +12,16 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from preventia import __version__
+from preventia.analytics import router as analytics_router
 from preventia.api import dashboard, health
 from preventia.api.errors import install_error_handlers
 from preventia.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from preventia.api.ratelimit import install_rate_limits
+from preventia.articles import router as articles_router
 from preventia.audit.router import router as audit_router
 from preventia.auth.router import router as auth_router
 from preventia.db import build_database
+from preventia.searches import router as searches_router
 from preventia.settings import Settings, get_settings
 from preventia.users.router import router as users_router
 from preventia.jobs import router as jobs_router
@@ -65,6 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(articles_router.router, prefix=API_PREFIX)
+    app.include_router(analytics_router.router, prefix=API_PREFIX)
+    app.include_router(searches_router.router, prefix=API_PREFIX)
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
