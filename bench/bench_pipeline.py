@@ -41,8 +41,9 @@ from bench_probe import Probe, cpu_seconds, descendants, rss_mb, slope  # noqa: 
 from bench_server import SiteProcess  # noqa: E402
 from corpus import Corpus  # noqa: E402
 
+from preventia.collect.cycle_types import CycleOptions  # noqa: E402
 from preventia.collect.fetch import Fetcher, FetchOptions  # noqa: E402
-from preventia.collect.pipeline import Collector, CycleOptions  # noqa: E402
+from preventia.collect.pipeline import Collector  # noqa: E402
 from preventia.db import Database, build_database, migrate, transaction  # noqa: E402
 from preventia.nlp import AnalysisResult, analyze  # noqa: E402
 from preventia.settings import Settings  # noqa: E402

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from preventia.collect.cycle_types import CycleOptions, CycleReport
 from preventia.collect.fetch import Fetcher, FetchOptions
-from preventia.collect.pipeline import Collector, CycleOptions, CycleReport
+from preventia.collect.pipeline import Collector
 from preventia.db import Database, build_database, migrate, transaction
 from preventia.models import (
     Article,

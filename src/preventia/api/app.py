@@ -21,11 +21,11 @@ from preventia.articles import router as articles_router
 from preventia.audit.router import router as audit_router
 from preventia.auth.router import router as auth_router
 from preventia.db import build_database
+from preventia.jobs import router as jobs_router
 from preventia.searches import router as searches_router
 from preventia.settings import Settings, get_settings
-from preventia.users.router import router as users_router
-from preventia.jobs import router as jobs_router
 from preventia.sources import router as sources_router
+from preventia.users.router import router as users_router
 
 logger = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"

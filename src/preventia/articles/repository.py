@@ -64,7 +64,8 @@ def add(session: Session, article: Article) -> Article:
 
 
 def texts_for_dedup(session: Session, since: datetime, limit: int) -> Sequence[tuple[int, str]]:
-    """Original (not duplicate) stored articles with text, newest first, for the MinHash index."""
+    """The newest original (not duplicate) stored articles with text, oldest of them first,
+    for the MinHash index."""
     query = (
         select(Article.id, Article.text)
         .where(
@@ -75,7 +76,8 @@ def texts_for_dedup(session: Session, since: datetime, limit: int) -> Sequence[t
         .order_by(Article.id.desc())
         .limit(limit)
     )
-    return [(row.id, row.text) for row in session.execute(query)]
+    newest_first = [(row.id, row.text) for row in session.execute(query)]
+    return newest_first[::-1]  # oldest first, so a near copy points at the first one
 
 
 def purge_text(session: Session, source_id: int, older_than: datetime, now: datetime) -> int:

@@ -10,13 +10,9 @@ from rich.table import Table
 
 from preventia.cli.common import console, fail, load_settings, open_database, output
 from preventia.collect.config import cycle_options, fetch_options
+from preventia.collect.cycle_types import CycleReport, ProgressListener, SourceReport
 from preventia.collect.fetch import Fetcher
-from preventia.collect.pipeline import (
-    Collector,
-    CycleReport,
-    ProgressListener,
-    SourceReport,
-)
+from preventia.collect.pipeline import Collector
 from preventia.db import Database, transaction
 from preventia.db.base import utcnow
 from preventia.settings import Settings

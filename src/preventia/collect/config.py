@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from preventia.collect.cycle_types import CycleOptions
 from preventia.collect.fetch_types import FetchOptions
-from preventia.collect.pipeline import CycleOptions
 from preventia.settings import Settings
 
 

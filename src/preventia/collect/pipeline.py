@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import TracebackType
@@ -21,6 +21,13 @@ from sqlalchemy.exc import IntegrityError
 
 from preventia.articles import repository as articles_repository
 from preventia.articles.service import ArticleInput, SourcePolicy, StoreOutcome, store_article
+from preventia.collect.cycle_types import (
+    CycleOptions,
+    CycleReport,
+    ProgressListener,
+    SourceBatch,
+    SourceReport,
+)
 from preventia.collect.discover import discover
 from preventia.collect.discover_types import DiscoveredEntry
 from preventia.collect.fetch import Fetcher
@@ -42,57 +49,6 @@ Analyse = Callable[..., AnalysisResult]
 MAX_CHILD_SITEMAPS = 3
 DEDUP_WINDOW = timedelta(days=30)
 DEDUP_MAX_TEXTS = 5000
-
-
-@dataclass(frozen=True)
-class CycleOptions:
-    source_ids: Sequence[int] | None = None
-    max_articles_per_source: int = 100
-    parallel_sources: int = 8
-    min_words: int = 60
-    failures_before_pause: int = 5
-    # Extraction + analysis: processes in a pool (None = one per usable core when there
-    # are two or more; 0 = threads only). The pool starts once a cycle has found
-    # pool_min_articles articles to fetch: its start-up (~1-2 s) would not pay off sooner.
-    worker_processes: int | None = None
-    pool_min_articles: int = 32
-
-
-@dataclass
-class SourceReport:
-    source_id: int
-    name: str
-    discovered: int = 0
-    new: int = 0
-    counts: Counter[str] = field(default_factory=Counter)
-    error: str | None = None
-    paused: bool = False
-    # Entries left for a later cycle (capped, or a transient failure): the feed's ETag and
-    # Last-Modified are then not kept, so the next conditional GET cannot hide them.
-    pending: int = 0
-
-
-@dataclass
-class CycleReport:
-    job_id: int | None
-    sources: list[SourceReport]
-
-    @property
-    def totals(self) -> Counter[str]:
-        total: Counter[str] = Counter()
-        for report in self.sources:
-            total.update(report.counts)
-        return total
-
-
-class ProgressListener:
-    """Receives progress events (the CLI draws a progress bar from them)."""
-
-    def source_started(self, report: SourceReport, new_urls: int) -> None: ...
-
-    def article_done(self, report: SourceReport, outcome: str) -> None: ...
-
-    def source_done(self, report: SourceReport) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -217,25 +173,69 @@ class Collector:
         assert isinstance(index, PresignedIndex)
         self.near_duplicates = index
 
-    async def collect_source(self, source_id: int) -> SourceReport:
+    def refresh_near_duplicates(self) -> None:
+        """Reload the near-duplicate index from the stored articles (task mode, at start)."""
+        self._load_near_duplicates()
+
+    async def close(self) -> None:
+        await self._close_workers()
+
+    def _snapshot(self, source_id: int) -> _SourceSnapshot:
         with transaction(self.database.sessions) as session:
-            snapshot = _SourceSnapshot.of(sources_service.get_source(session, source_id))
+            return _SourceSnapshot.of(sources_service.get_source(session, source_id))
+
+    async def collect_source(self, source_id: int) -> SourceReport:
+        snapshot = self._snapshot(source_id)
         report = SourceReport(snapshot.id, snapshot.name)
         found = await self._discover(snapshot)
-        report.error = found.error
-        if found.error is None:
-            await self._collect_entries(snapshot, found.entries, report)
-        elif found.feed is not None:
-            self._count(report, found.feed.outcome.value)
-        elif found.check is not None and not found.check.allowed:
-            self._count(report, FetchOutcome.ROBOTS_FORBIDDEN.value)
+        if self._count_failure(report, found):
+            todo = self._new_entries(found.entries, report)
+            await self._collect_entries(snapshot, todo, report)
         self._record(snapshot, found, report)
         self.listener.source_done(report)
         return report
 
-    async def _collect_entries(
-        self, snapshot: _SourceSnapshot, entries: list[DiscoveredEntry], report: SourceReport
-    ) -> None:
+    async def discover_source(self, source_id: int) -> SourceBatch:
+        """Discovery alone: the new entries, each to be processed by :meth:`process_one`
+        (in another task). All of them count as pending, so the feed's validators are
+        kept only when nothing new was found."""
+        snapshot = self._snapshot(source_id)
+        report = SourceReport(snapshot.id, snapshot.name)
+        found = await self._discover(snapshot)
+        todo = (
+            self._new_entries(found.entries, report) if self._count_failure(report, found) else []
+        )
+        report.pending += len(todo)
+        self._record(snapshot, found, report)
+        return SourceBatch(report, todo)
+
+    async def process_one(self, source_id: int, entry: DiscoveredEntry) -> tuple[str, bool]:
+        """Fetch, extract, analyse and store one entry unless its URL was already dealt
+        with (idempotent); its outcome is added to the source's counts."""
+        snapshot = self._snapshot(source_id)
+        with transaction(self.database.read_sessions) as session:
+            if articles_repository.seen_url_hashes(session, [url_hash(entry.url)]):
+                return "already_seen", True
+        outcome, final = await self._process(snapshot, entry)
+        PIPELINE_OUTCOMES.labels(str(source_id), outcome).inc()
+        with transaction(self.database.sessions) as session:
+            sources_repository.add_outcomes(session, source_id, {outcome: 1})
+        return outcome, final
+
+    def _count_failure(self, report: SourceReport, found: _Discovery) -> bool:
+        """Count why discovery failed, if it did; True when it succeeded."""
+        report.error = found.error
+        if found.error is None:
+            return True
+        if found.feed is not None:
+            self._count(report, found.feed.outcome.value)
+        elif found.check is not None and not found.check.allowed:
+            self._count(report, FetchOutcome.ROBOTS_FORBIDDEN.value)
+        return False
+
+    def _new_entries(
+        self, entries: list[DiscoveredEntry], report: SourceReport
+    ) -> list[DiscoveredEntry]:
         report.discovered = len(entries)
         with transaction(self.database.read_sessions) as session:
             seen = articles_repository.seen_url_hashes(session, (url_hash(e.url) for e in entries))
@@ -243,6 +243,11 @@ class Collector:
         report.new = len(new)
         todo = new[: self.options.max_articles_per_source]
         report.pending = len(new) - len(todo)
+        return todo
+
+    async def _collect_entries(
+        self, snapshot: _SourceSnapshot, todo: list[DiscoveredEntry], report: SourceReport
+    ) -> None:
         self._articles_found += len(todo)
         if self._articles_found >= self.options.pool_min_articles:
             self._page_workers().start()
