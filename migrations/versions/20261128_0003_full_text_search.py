@@ -30,8 +30,13 @@ _PG_UP = [
         to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text, ''))
     ) STORED""",
     "CREATE INDEX ix_articles_search_vector ON articles USING gin (search_vector)",
+    # The default list order (newest first, undated last, then id): PostgreSQL puts NULLs
+    # first in a descending index scan, so the plain (status, published_at) index cannot serve it.
+    """CREATE INDEX ix_articles_status_published_desc
+        ON articles (status, published_at DESC NULLS LAST, id DESC)""",
 ]
 _PG_DOWN = [
+    "DROP INDEX IF EXISTS ix_articles_status_published_desc",
     "DROP INDEX IF EXISTS ix_articles_search_vector",
     "ALTER TABLE articles DROP COLUMN IF EXISTS search_vector",
 ]

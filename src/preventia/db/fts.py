@@ -20,6 +20,8 @@ TS_CONFIG = "simple"
 FTS_TABLE = "articles_fts"
 SEARCH_VECTOR = "search_vector"
 SEARCH_INDEX = "ix_articles_search_vector"
+# PostgreSQL only: the index of the default article order (see migration 0003).
+LIST_INDEX = "ix_articles_status_published_desc"
 Interval = Literal["day", "week", "month"]
 # Constant SQL (the query text is always a bound parameter).
 _PG_MATCH = "articles.search_vector @@ to_tsquery('simple', :fts_query)"
@@ -61,4 +63,4 @@ def include_object(
         return False
     if type_ == "column" and name == SEARCH_VECTOR:
         return False
-    return not (type_ == "index" and name == SEARCH_INDEX)
+    return not (type_ == "index" and name in (SEARCH_INDEX, LIST_INDEX))
