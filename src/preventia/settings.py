@@ -74,6 +74,16 @@ class CrawlSettings(BaseModel):
     parallel_sources: int = Field(default=8, ge=1, le=64)
 
 
+class WorkerSettings(BaseModel):
+    """Background workers (Dramatiq over Redis) and the scheduler."""
+
+    processes: int = Field(default=1, ge=1, le=64)
+    threads: int = Field(default=4, ge=1, le=64)
+    # A worker silent this long is presumed dead and its unfinished messages are redelivered.
+    heartbeat_seconds: float = Field(default=60.0, ge=1)
+    scheduler_tick_seconds: float = Field(default=30.0, ge=0.1)
+
+
 class LogSettings(BaseModel):
     level: str = "INFO"
     json_format: bool = True
@@ -110,6 +120,7 @@ class Settings(BaseSettings):
 
     api: ApiSettings = Field(default_factory=ApiSettings)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
     log: LogSettings = Field(default_factory=LogSettings)
 
     @field_validator("database_url", "database_replica_url")

@@ -22,6 +22,7 @@ from preventia.audit.router import router as audit_router
 from preventia.auth.router import router as auth_router
 from preventia.db import build_database
 from preventia.jobs import router as jobs_router
+from preventia.jobs.worker import EmbeddedBackground, TaskQueue
 from preventia.searches import router as searches_router
 from preventia.settings import Settings, get_settings
 from preventia.sources import router as sources_router
@@ -40,18 +41,42 @@ def _redis_client(settings: Settings) -> redis.Redis | None:
     return client
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; nothing connects until the lifespan starts."""
+def _start_background(app: FastAPI, settings: Settings, run_background: bool) -> None:
+    """Where background tasks go: Redis (workers elsewhere), or the embedded scheduler and
+    worker in this process (``preventia serve`` without Redis), or nowhere (tests)."""
+    app.state.background = None
+    app.state.tasks = None
+    if settings.redis_url:
+        app.state.tasks = TaskQueue(settings, app.state.db)
+    elif run_background:
+        tick = settings.worker.scheduler_tick_seconds
+        app.state.background = EmbeddedBackground(settings, app.state.db, tick_seconds=tick)
+        app.state.background.start()
+        app.state.tasks = app.state.background.queue
+
+
+def _stop_background(app: FastAPI) -> None:
+    if app.state.background is not None:
+        app.state.background.stop()  # in-flight tasks finish first
+    elif app.state.tasks is not None:
+        app.state.tasks.close()
+
+
+def create_app(settings: Settings | None = None, *, run_background: bool = False) -> FastAPI:
+    """Build the app; nothing connects until the lifespan starts. ``run_background`` runs
+    the scheduler and a worker in-process when there is no Redis (the embedded default)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = build_database(settings)
         app.state.redis = _redis_client(settings)
+        _start_background(app, settings, run_background)
         logger.info("api started", extra={"version": __version__, "env": settings.env.value})
         try:
             yield
         finally:
+            _stop_background(app)
             if app.state.redis is not None:
                 app.state.redis.close()
             app.state.db.dispose()

@@ -15,6 +15,7 @@ from preventia import __version__
 from preventia.analytics.cache import cache_status
 from preventia.auth.policy import PUBLIC
 from preventia.db import ping
+from preventia.jobs.worker import export_queue_depths
 from preventia.ops.metrics import REGISTRY
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ async def ready(request: Request) -> Response:
 
 
 @router.get("/metrics", dependencies=[PUBLIC], response_class=Response)
-async def metrics() -> Response:
+async def metrics(request: Request) -> Response:
     """Prometheus text exposition (restrict to the monitoring network at the proxy)."""
+    tasks = getattr(request.app.state, "tasks", None)
+    if tasks is not None:
+        await asyncio.to_thread(export_queue_depths, tasks.broker)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

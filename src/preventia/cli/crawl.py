@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from preventia.cli.common import console, fail, load_settings, open_database, output
-from preventia.collect.config import cycle_options, fetch_options
+from preventia.collect.config import analytics_invalidator, cycle_options, fetch_options
 from preventia.collect.cycle_types import CycleReport, ProgressListener, SourceReport
 from preventia.collect.fetch import Fetcher
 from preventia.collect.pipeline import Collector
@@ -38,7 +38,11 @@ async def _run(settings: Settings, database: Database, source_ids: list[int] | N
     with Progress(*columns, console=console, transient=True) as progress:
         async with Fetcher(fetch_options(settings)) as fetcher:
             collector = Collector(
-                database, fetcher, cycle_options(settings, source_ids), listener=_Bar(progress)
+                database,
+                fetcher,
+                cycle_options(settings, source_ids),
+                listener=_Bar(progress),
+                on_stored=analytics_invalidator(settings),
             )
             return await collector.run_cycle()
 

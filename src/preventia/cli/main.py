@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from preventia import __version__
-from preventia.cli import analysis, crawl, db, extract, jobs, nlp, serve, sources, users
+from preventia.cli import analysis, background, crawl, db, extract, jobs, nlp, serve, sources, users
 
 app = typer.Typer(
     name="preventia",
@@ -24,6 +24,8 @@ app.command("retention")(crawl.retention)
 extract.register(app)
 nlp.register(app)
 app.command("reanalyze")(analysis.reanalyze)
+app.command("worker")(background.worker)
+app.command("scheduler")(background.scheduler)
 
 
 @app.command("version")

@@ -60,8 +60,9 @@ def serve(
     bind_host = host or settings.api.host
     bind_port = port or settings.api.port
     console.print(f"PreventIA on http://{bind_host}:{bind_port}", highlight=False)
+    background = settings.embedded_worker and not settings.redis_url
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, run_background=background),
         host=bind_host,
         port=bind_port,
         log_config=None,

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import redis
+
+from preventia.analytics.cache import bump_analytics_version
 from preventia.collect.cycle_types import CycleOptions
 from preventia.collect.fetch_types import FetchOptions
 from preventia.settings import Settings
+
+
+def analytics_invalidator(settings: Settings) -> Callable[[], None]:
+    """What to call after storing articles: analytics answers cached until then are stale."""
+    client = (
+        redis.Redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        if settings.redis_url
+        else None
+    )
+    return lambda: bump_analytics_version(client)
 
 
 def fetch_options(settings: Settings) -> FetchOptions:

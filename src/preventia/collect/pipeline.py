@@ -89,12 +89,14 @@ class Collector:
         *,
         analyse: Analyse = analyze,
         listener: ProgressListener | None = None,
+        on_stored: Callable[[], None] | None = None,
     ) -> None:
         self.database = database
         self.fetcher = fetcher
         self.options = options or CycleOptions()
         self.analyse = analyse
         self.listener = listener or ProgressListener()
+        self.on_stored = on_stored or (lambda: None)
         self.near_duplicates = PresignedIndex()
         self._workers: PageWorkers | None = None
         self._articles_found = 0
@@ -156,6 +158,8 @@ class Collector:
             raise
         report = CycleReport(job_id, reports)
         self._finish_job(job_id, report.totals, JobStatus.SUCCEEDED, None)
+        if report.totals.get(StoreOutcome.STORED.value) or report.totals.get("duplicate"):
+            self.on_stored()
         return report
 
     def _finish_job(
@@ -220,6 +224,8 @@ class Collector:
         PIPELINE_OUTCOMES.labels(str(source_id), outcome).inc()
         with transaction(self.database.sessions) as session:
             sources_repository.add_outcomes(session, source_id, {outcome: 1})
+        if outcome in (StoreOutcome.STORED.value, StoreOutcome.DUPLICATE.value):
+            self.on_stored()
         return outcome, final
 
     def _count_failure(self, report: SourceReport, found: _Discovery) -> bool:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from preventia.api.deps import read_session
+from preventia.api.deps import client_address, db_session, read_session
+from preventia.audit import service as audit
 from preventia.auth.dependencies import Admin
 from preventia.jobs import repository
+from preventia.jobs.deadletters import list_dead_letters, requeue
 from preventia.jobs.schemas import JobRead
+from preventia.jobs.worker import TaskQueue
 from preventia.models import JobStatus, JobType
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 Db = Annotated[Session, Depends(read_session)]
+WriteDb = Annotated[Session, Depends(db_session)]
 
 
 @router.get("", response_model=list[JobRead])
@@ -29,6 +35,36 @@ def list_jobs(
     """Jobs, newest first, with their timings, counts by outcome and error."""
     rows = repository.recent(session, limit, job_type=type, status=status, before_id=before_id)
     return [JobRead.model_validate(job) for job in rows]
+
+
+class DeadLetterRead(BaseModel):
+    message_id: str
+    queue: str
+    actor: str
+    arguments: dict[str, Any]
+    retries: int
+    error: str | None
+    failed_at: datetime | None
+
+
+@router.get("/dead-letters", response_model=list[DeadLetterRead])
+def dead_letters(request: Request, user: Admin) -> list[DeadLetterRead]:
+    """Background messages that failed after all their retries."""
+    tasks: TaskQueue | None = getattr(request.app.state, "tasks", None)
+    letters = list_dead_letters(tasks.broker) if tasks is not None else []
+    return [DeadLetterRead.model_validate(letter, from_attributes=True) for letter in letters]
+
+
+@router.post("/dead-letters/{message_id}/requeue", status_code=202)
+def requeue_dead_letter(
+    request: Request, message_id: str, session: WriteDb, user: Admin
+) -> dict[str, str]:
+    """Put a failed message back in its queue, its retry count reset."""
+    tasks: TaskQueue | None = getattr(request.app.state, "tasks", None)
+    if tasks is None or not requeue(tasks.broker, message_id):
+        raise HTTPException(404, f"no dead letter with id {message_id}")
+    audit.record(session, "job.requeue", user, "message", message_id, client_address(request), None)
+    return {"message_id": message_id, "status": "requeued"}
 
 
 @router.get("/{job_id}", response_model=JobRead)

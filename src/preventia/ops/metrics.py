@@ -28,3 +28,22 @@ PIPELINE_OUTCOMES = Counter(
     ["source", "outcome"],
     registry=REGISTRY,
 )
+TASK_DURATION = Histogram(
+    "preventia_task_duration_seconds",
+    "Background task durations by actor.",
+    ["actor"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+    registry=REGISTRY,
+)
+TASK_FAILURES = Counter(
+    "preventia_task_failures_total",
+    "Background task failures by actor and reason (exception type).",
+    ["actor", "reason"],
+    registry=REGISTRY,
+)
+QUEUE_DEPTH = Gauge(
+    "preventia_queue_depth",
+    "Messages waiting in each background queue (read when /metrics is scraped).",
+    ["queue"],
+    registry=REGISTRY,
+)

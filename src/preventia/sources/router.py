@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from preventia.api.deps import db_session, settings_of
+from preventia.api.deps import client_address, db_session, settings_of
+from preventia.audit import service as audit
 from preventia.auth.dependencies import ROLE_RANK, Admin, Viewer
 from preventia.collect.config import fetch_options
 from preventia.collect.fetch import Fetcher
 from preventia.jobs import repository as jobs_repository
-from preventia.models import Role, Source, SourceStatus
+from preventia.models import Role, Source, SourceStatus, User
 from preventia.sources import repository
 from preventia.sources.compliance import ComplianceCheck, check_compliance
 from preventia.sources.schemas import (
@@ -43,6 +45,17 @@ def _error(exc: SourceError) -> HTTPException:
     if "already exists" in str(exc):
         return HTTPException(409, str(exc))
     return HTTPException(422, str(exc))
+
+
+def _audit(
+    request: Request,
+    session: Session,
+    user: User,
+    action: str,
+    source_id: int | None,
+    details: dict[str, Any] | None,
+) -> None:
+    audit.record(session, action, user, "source", source_id, client_address(request), details)
 
 
 def _full(session: Session, source: Source) -> SourceRead:
@@ -85,9 +98,11 @@ async def create_route(
         raise HTTPException(409, f"a source with URL {data.url} already exists")
     check = await _check(request, data.url)
     try:
-        return _full(session, add_source(session, data, check))
+        source = add_source(session, data, check)
     except SourceError as exc:
         raise _error(exc) from None
+    _audit(request, session, user, "source.create", source.id, {"url": data.url})
+    return _full(session, source)
 
 
 @router.get("/{source_id}", response_model=SourceRead | SourcePublic)
@@ -99,37 +114,66 @@ def get_route(source_id: int, session: Db, user: Viewer) -> SourceRead | SourceP
 
 
 @router.patch("/{source_id}", response_model=SourceRead)
-def update_route(source_id: int, data: SourceUpdate, session: Db, user: Admin) -> SourceRead:
+def update_route(
+    request: Request, source_id: int, data: SourceUpdate, session: Db, user: Admin
+) -> SourceRead:
     """Change a source's settings or compliance record (only the fields sent)."""
     try:
-        return _full(session, update_source(session, source_id, data))
+        source = update_source(session, source_id, data)
     except SourceError as exc:
         raise _error(exc) from None
+    changed = data.model_dump(exclude_unset=True, mode="json")
+    _audit(request, session, user, "source.update", source_id, changed)
+    return _full(session, source)
 
 
 def _status(
-    session: Session, source_id: int, status: SourceStatus, reason: str | None
+    request: Request, session: Session, user: User, source_id: int, status: SourceStatus
 ) -> SourceRead:
+    reasons = {SourceStatus.PAUSED: "paused", SourceStatus.REMOVED: "removed"}
+    reason = f"{reasons[status]} by {user.email}" if status in reasons else None
     try:
-        return _full(session, set_status(session, source_id, status, reason))
+        source = set_status(session, source_id, status, reason)
     except SourceError as exc:
         raise _error(exc) from None
+    _audit(request, session, user, f"source.{status.value}", source_id, None)
+    return _full(session, source)
 
 
 @router.post("/{source_id}/pause", response_model=SourceRead)
-def pause_route(source_id: int, session: Db, user: Admin) -> SourceRead:
-    return _status(session, source_id, SourceStatus.PAUSED, f"paused by {user.email}")
+def pause_route(request: Request, source_id: int, session: Db, user: Admin) -> SourceRead:
+    return _status(request, session, user, source_id, SourceStatus.PAUSED)
 
 
 @router.post("/{source_id}/resume", response_model=SourceRead)
-def resume_route(source_id: int, session: Db, user: Admin) -> SourceRead:
-    return _status(session, source_id, SourceStatus.ACTIVE, None)
+def resume_route(request: Request, source_id: int, session: Db, user: Admin) -> SourceRead:
+    return _status(request, session, user, source_id, SourceStatus.ACTIVE)
 
 
 @router.delete("/{source_id}", status_code=204)
-def delete_route(source_id: int, session: Db, user: Admin) -> None:
+def delete_route(request: Request, source_id: int, session: Db, user: Admin) -> None:
     """Remove a source (soft: its articles stay; it is never collected again)."""
-    _status(session, source_id, SourceStatus.REMOVED, f"removed by {user.email}")
+    _status(request, session, user, source_id, SourceStatus.REMOVED)
+
+
+class CollectAccepted(BaseModel):
+    source_id: int
+    enqueued: bool = True
+
+
+@router.post("/{source_id}/collect", status_code=202, response_model=CollectAccepted)
+def collect_route(request: Request, source_id: int, session: Db, user: Admin) -> CollectAccepted:
+    """Collect this source now, in the background (see GET /jobs for the result)."""
+    try:
+        get_source(session, source_id)
+    except SourceError as exc:
+        raise _error(exc) from None
+    tasks = getattr(request.app.state, "tasks", None)
+    if tasks is None:
+        raise HTTPException(503, "background work is not running in this deployment")
+    tasks.collect_source(source_id)
+    _audit(request, session, user, "source.collect", source_id, None)
+    return CollectAccepted(source_id=source_id)
 
 
 @router.post("/{source_id}/check", response_model=SourceRead)
@@ -139,7 +183,9 @@ async def check_route(request: Request, source_id: int, session: Db, user: Admin
         url = get_source(session, source_id).url
     except SourceError as exc:
         raise _error(exc) from None
-    return _full(session, record_check(session, source_id, await _check(request, url)))
+    source = record_check(session, source_id, await _check(request, url))
+    _audit(request, session, user, "source.check", source_id, {"robots": source.robots_status})
+    return _full(session, source)
 
 
 @router.get("/{source_id}/history", response_model=list[FetchHistoryEntry])
