@@ -82,6 +82,9 @@ class WorkerSettings(BaseModel):
     # A worker silent this long is presumed dead and its unfinished messages are redelivered.
     heartbeat_seconds: float = Field(default=60.0, ge=1)
     scheduler_tick_seconds: float = Field(default=30.0, ge=0.1)
+    # Transient failures are retried this often (backoff from 2 s doubling, capped at
+    # 10 min), then the message goes to the dead-letter queue.
+    max_retries: int = Field(default=8, ge=0, le=50)
 
 
 class LogSettings(BaseModel):

@@ -32,11 +32,10 @@ class TransientError(Exception):
     """A failure worth retrying later (network, a busy database); anything else is final."""
 
 
-def retry_when(retries: int, exception: Exception) -> bool:
-    return isinstance(exception, TransientError) and retries < 8
+def _middleware(max_retries: int) -> list[object]:
+    def retry_when(retries: int, exception: Exception) -> bool:
+        return isinstance(exception, TransientError) and retries < max_retries
 
-
-def _middleware() -> list[object]:
     return [
         AgeLimit(),
         TimeLimit(time_limit=15 * 60 * 1000),
@@ -55,14 +54,14 @@ def build_broker(settings: Settings) -> Broker:
         broker: Broker = RedisBroker(
             url=settings.redis_url,
             namespace=NAMESPACE,
-            middleware=_middleware(),
+            middleware=_middleware(settings.worker.max_retries),
             heartbeat_timeout=int(heartbeat * 1000),
             # Look for dead workers' messages often when the heartbeat is short (tests).
             maintenance_chance=10 if heartbeat < 10 else 1000,
             dead_message_ttl=7 * 24 * 3600 * 1000,
         )
     else:
-        broker = StubBroker(middleware=_middleware())
+        broker = StubBroker(middleware=_middleware(settings.worker.max_retries))
     for queue in QUEUES:
         broker.declare_queue(queue)
     return broker

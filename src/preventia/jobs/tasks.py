@@ -203,10 +203,10 @@ def declare_actors(broker: Broker, runner: TaskRunner) -> Actors:
         )
 
     actors = Actors(
-        collect_source=actor(runner.collect_source, QUEUE_COLLECT, max_retries=3),
-        process_article=actor(runner.process_article, QUEUE_ARTICLES, max_retries=8),
-        reanalyse=actor(runner.reanalyse, QUEUE_MAINTENANCE, max_retries=5),
-        retention=actor(runner.retention, QUEUE_MAINTENANCE, max_retries=5),
+        collect_source=actor(runner.collect_source, QUEUE_COLLECT),
+        process_article=actor(runner.process_article, QUEUE_ARTICLES),
+        reanalyse=actor(runner.reanalyse, QUEUE_MAINTENANCE),
+        retention=actor(runner.retention, QUEUE_MAINTENANCE),
     )
     runner.actors = actors
     return actors
