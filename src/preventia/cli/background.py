@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import signal
 import threading
@@ -38,6 +39,7 @@ def _run_worker(queues: list[str], threads: int) -> None:
     """One worker process: consume until SIGTERM/SIGINT, then finish in-flight tasks."""
     settings = load_settings()
     configure_logging(settings.log.level, json_format=settings.log.json_format)
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints every thread's stack
     stop = _stop_on_signals()
     queue = TaskQueue(settings)
     worker = BackgroundWorker(queue, queues=queues, threads=threads)

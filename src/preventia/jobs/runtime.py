@@ -45,7 +45,11 @@ class Runtime:
     async def _make_fetcher(self) -> Fetcher:
         limiter: HostLimiter
         if self.settings.redis_url:
-            limiter = RedisHostLimiter(AsyncRedis.from_url(self.settings.redis_url))
+            # A crashed worker's hold on a host expires soon after its request would have.
+            ttl = self.settings.crawl.total_timeout + 10
+            limiter = RedisHostLimiter(
+                AsyncRedis.from_url(self.settings.redis_url), lock_ttl_seconds=ttl
+            )
         else:
             limiter = InMemoryHostLimiter()
         return Fetcher(fetch_options(self.settings), limiter=limiter)

@@ -16,6 +16,7 @@ the dead-letter queue; a permanent one is recorded with its reason and not retri
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -85,15 +86,22 @@ class TaskRunner:
         self._runtime: Runtime | None = None
         self._collector: Collector | None = None
         self.actors: Actors | None = None
+        # Worker threads start together: one runtime (one event loop) per process.
+        self._lock = threading.RLock()
 
     @property
     def runtime(self) -> Runtime:
-        if self._runtime is None:
-            self._runtime = self._runtime_factory()
-        return self._runtime
+        with self._lock:
+            if self._runtime is None:
+                self._runtime = self._runtime_factory()
+            return self._runtime
 
     @property
     def collector(self) -> Collector:
+        with self._lock:
+            return self._collector or self._make_collector()
+
+    def _make_collector(self) -> Collector:
         if self._collector is None:
             runtime = self.runtime
             options = cycle_options(runtime.settings)
