@@ -28,7 +28,7 @@ from preventia.articles.schemas import problems
 from preventia.auth.dependencies import Viewer
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
-ReadSession = Annotated[Session, Depends(read_session)]
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
 Cache = Annotated[AnalyticsCache, Depends(cache_of)]
 _CACHED: dict[int | str, dict[str, Any]] = {
     200: {

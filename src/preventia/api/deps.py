@@ -12,7 +12,11 @@ from preventia.settings import Settings
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """A session committed when the route returns, rolled back when it raises."""
+    """A session committed when the route returns, rolled back when it raises.
+
+    Always depend on it with ``scope="function"``: the commit then happens before the
+    response is sent (FastAPI's default request scope would commit afterwards, so a client
+    could see an answer for a write that then fails)."""
     with transaction(request.app.state.db.sessions) as session:
         yield session
 

@@ -31,7 +31,7 @@ _PATCH = problems(400, 401, 403, 404, 413, 422, 429)
 def list_articles(
     _user: Viewer,
     params: Annotated[ArticleListParams, Query()],
-    session: Annotated[Session, Depends(read_session)],
+    session: Annotated[Session, Depends(read_session, scope="function")],
 ) -> ArticlePage:
     """Articles matching the filters and the search ``q``, one page at a time (keyset cursor)."""
     return queries.list_articles(session, params)
@@ -39,7 +39,9 @@ def list_articles(
 
 @router.get("/{article_id}", response_model=ArticleDetail, responses=_ONE)
 def get_article(
-    _user: Viewer, article_id: ArticleId, session: Annotated[Session, Depends(read_session)]
+    _user: Viewer,
+    article_id: ArticleId,
+    session: Annotated[Session, Depends(read_session, scope="function")],
 ) -> ArticleDetail:
     """One article with its analysis, the evidence for each label and any corrections."""
     detail = queries.article_detail(session, article_id)
@@ -54,7 +56,7 @@ def correct_labels(
     article_id: ArticleId,
     patch: LabelPatch,
     request: Request,
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> ArticleDetail:
     """Correct relevance, tone, topics, primary topic or countries (the model's are kept)."""
     try:

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 @router.get("", response_model=AuditPage, summary="Read the audit log (admin)")
 def list_audit(
     _admin: Admin,
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     filters: Annotated[AuditFilters, Query()],
 ) -> AuditPage:
     """Newest first. Filter by action (exact, or a prefix ending in `*`), actor, object and a

@@ -32,7 +32,7 @@ def _unauthorized(detail: str) -> HTTPException:
 
 def current_user(
     request: Request,
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":

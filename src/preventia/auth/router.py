@@ -24,7 +24,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 # Login, refresh and logout commit before the response is sent, so a client that uses its new
 # refresh token at once never finds it missing (request-scoped yield dependencies finish later).
 CommittedSession = Annotated[Session, Depends(db_session, scope="function")]
-RequestSession = Annotated[Session, Depends(db_session)]
+RequestSession = Annotated[Session, Depends(db_session, scope="function")]
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _REFUSED: dict[int | str, dict[str, Any]] = {
     401: {"description": "credentials or token refused", **_PROBLEM},

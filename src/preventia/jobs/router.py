@@ -19,8 +19,8 @@ from preventia.jobs.worker import TaskQueue
 from preventia.models import JobStatus, JobType
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
-Db = Annotated[Session, Depends(read_session)]
-WriteDb = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(read_session, scope="function")]
+WriteDb = Annotated[Session, Depends(db_session, scope="function")]
 
 
 @router.get("", response_model=list[JobRead])

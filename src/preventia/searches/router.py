@@ -14,7 +14,7 @@ from preventia.searches import service
 from preventia.searches.schemas import SavedSearchIn, SavedSearchOut, SavedSearchUpdate
 
 router = APIRouter(prefix="/saved-searches", tags=["saved searches"])
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 SearchId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 _LIST = problems(401, 403, 429)
 _NOT_FOUND = problems(401, 403, 404, 422, 429)

@@ -36,7 +36,7 @@ from preventia.sources.service import (
 )
 
 router = APIRouter(prefix="/sources", tags=["sources"])
-Db = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def _error(exc: SourceError) -> HTTPException:

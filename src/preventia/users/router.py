@@ -23,7 +23,7 @@ from preventia.users.schemas import (
 )
 
 router = APIRouter(prefix="/users", tags=["users"])
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The user's id.")]
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such user", **_PROBLEM}}
