@@ -55,7 +55,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @contextmanager
 def scratch_postgres_database() -> Iterator[str]:
     """Create an empty PostgreSQL database, yield its URL, drop it afterwards."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     name = f"preventia_test_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as conn:
