@@ -114,6 +114,8 @@ def test_second_cycle_stores_nothing_new(
     with Session(database.engine) as session:
         before = session.scalar(select(func.count()).select_from(Article))
     site.clear_log()
+    with Session(database.engine) as session:
+        assert session.scalars(select(Source.poll_interval_minutes)).one() == 20  # busy: sooner
     again = _cycle(database)
     # Only the page that failed transiently (HTTP 500) is tried again.
     assert dict(again.sources[0].counts) == {"http_5xx": 1}

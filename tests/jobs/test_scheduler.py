@@ -95,3 +95,20 @@ def test_lease_expires_when_its_holder_stops(database: Database, redis_url: str)
     time.sleep(0.4)
     assert second.tick(NOW).acting
     client.close()
+
+
+def test_the_adapted_interval_decides_when_a_source_is_due(database: Database) -> None:
+    with transaction(database.sessions) as session:
+        busy = Source(
+            name="busy", url="https://e.example.org/feed", fetch_interval_minutes=30,
+            poll_interval_minutes=15, last_polled_at=NOW - timedelta(minutes=16),
+        )  # fmt: skip
+        quiet = Source(
+            name="quiet", url="https://f.example.org/feed", fetch_interval_minutes=30,
+            poll_interval_minutes=90, last_polled_at=NOW - timedelta(minutes=40),
+        )  # fmt: skip
+        session.add_all([busy, quiet])
+        session.flush()
+        busy_id = busy.id
+    recorder = Recorder()
+    assert Scheduler(database, MemoryClaims(), recorder).tick(NOW).enqueued == (busy_id,)

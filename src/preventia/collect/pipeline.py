@@ -276,6 +276,7 @@ class Collector:
             error=found.error,
             check=found.check,
             etag=snapshot.etag if keep else (feed.etag if feed else None),
+            new_entries=report.new,
             last_modified=snapshot.last_modified
             if keep
             else (feed.last_modified if feed else None),

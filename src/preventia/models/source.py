@@ -54,6 +54,9 @@ class Source(Base):
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The interval the scheduler uses now, adapted from fetch_interval_minutes: longer while
+    # the source brings nothing new, shorter while it is busy (within bounds).
+    poll_interval_minutes: Mapped[int | None] = mapped_column(Integer)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from preventia.db.base import utcnow
@@ -65,8 +65,9 @@ def with_retention(session: Session) -> Sequence[Source]:
 def due_intervals(session: Session, now: datetime, limit: int = 1000) -> list[tuple[int, int]]:
     """Active sources whose polling interval has passed since their last poll, with that
     interval in minutes (never polled first, then the longest waiting)."""
+    interval = func.coalesce(Source.poll_interval_minutes, Source.fetch_interval_minutes)
     query = (
-        select(Source.id, Source.last_polled_at, Source.fetch_interval_minutes)
+        select(Source.id, Source.last_polled_at, interval)
         .where(Source.status == SourceStatus.ACTIVE)
         .order_by(Source.last_polled_at.is_not(None), Source.last_polled_at, Source.id)
         .limit(limit)

@@ -109,6 +109,7 @@ class SourceRead(SourcePublic):
     total_fetches: int
     total_failures: int
     last_polled_at: datetime | None
+    poll_interval_minutes: int | None
     robots_status: RobotsStatus
     robots_rule: str | None
     robots_checked_at: datetime | None

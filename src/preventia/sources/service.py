@@ -34,6 +34,7 @@ class CycleResult:
     check: ComplianceCheck | None = None
     etag: str | None = None
     last_modified: str | None = None
+    new_entries: int = 0
 
 
 def add_source(session: Session, data: SourceCreate, check: ComplianceCheck | None) -> Source:
@@ -63,8 +64,11 @@ def list_sources(session: Session, *, include_removed: bool = False) -> Sequence
 
 def update_source(session: Session, source_id: int, data: SourceUpdate) -> Source:
     source = get_source(session, source_id)
-    for name, value in data.model_dump(exclude_unset=True).items():
+    changes = data.model_dump(exclude_unset=True)
+    for name, value in changes.items():
         setattr(source, name, value)
+    if "fetch_interval_minutes" in changes:
+        source.poll_interval_minutes = None  # start adapting again from the new interval
     session.flush()
     return source
 
@@ -89,6 +93,24 @@ def record_check(session: Session, source_id: int, check: ComplianceCheck) -> So
     return source
 
 
+BUSY_ENTRIES = 10
+
+
+def adapt_interval(base: int, current: int | None, new_entries: int) -> int:
+    """The next polling interval: ×1.5 after a poll with nothing new, ÷1.5 after a busy one
+    (≥ 10 new entries), back towards the configured one otherwise; kept within half and
+    four times the configured interval (10 minutes to a day)."""
+    low, high = max(10, base // 2), min(24 * 60, base * 4)
+    now = current or base
+    if new_entries == 0:
+        wanted = now * 1.5
+    elif new_entries >= BUSY_ENTRIES:
+        wanted = now / 1.5
+    else:
+        wanted = (now + base) / 2
+    return int(min(high, max(low, round(wanted))))
+
+
 def record_cycle(
     session: Session, source_id: int, result: CycleResult, *, failures_before_pause: int
 ) -> Source:
@@ -103,6 +125,9 @@ def record_cycle(
         source.consecutive_failures = 0
         source.last_success_at = now
         source.etag, source.last_modified = result.etag, result.last_modified
+        source.poll_interval_minutes = adapt_interval(
+            source.fetch_interval_minutes, source.poll_interval_minutes, result.new_entries
+        )
     else:
         source.total_failures += 1
         source.consecutive_failures += 1
