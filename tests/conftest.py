@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
@@ -19,7 +20,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from preventia.db import make_engine, migrate
+from preventia.db import Database, build_database, make_engine, migrate
+from preventia.settings import Settings
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "PREVENTIA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -132,3 +134,16 @@ def redis_url() -> Iterator[str]:
     yield REDIS_TEST_URL
     client.flushdb()
     client.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A committed-to database of each kind, built by the migrations."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    else:
+        url = request.getfixturevalue("fresh_postgres_url")
+    migrate.upgrade(url)
+    db = build_database(Settings(database_url=url))
+    yield db
+    db.dispose()

@@ -6,7 +6,6 @@ import asyncio
 import itertools
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 from preventia.collect.cycle_types import CycleOptions, CycleReport
 from preventia.collect.fetch import Fetcher, FetchOptions
 from preventia.collect.pipeline import Collector
-from preventia.db import Database, build_database, migrate, transaction
+from preventia.db import Database, transaction
 from preventia.models import (
     Article,
     ArticleStatus,
@@ -26,7 +25,6 @@ from preventia.models import (
     SourceOutcome,
     SourceStatus,
 )
-from preventia.settings import Settings
 from preventia.sources.schemas import SourceCreate
 from preventia.sources.service import add_source
 from tests.collect.conftest import fast_options
@@ -38,18 +36,6 @@ from tests.fixtures.site import FixtureSite, Reply
 def news_site() -> Iterator[tuple[FixtureSite, NewsSite]]:
     with FixtureSite(hosts=("127.0.0.21", "127.0.0.22"), populate=False) as site:
         yield site, build_news_site(site)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'crawl.db'}"
-    else:
-        url = request.getfixturevalue("fresh_postgres_url")
-    migrate.upgrade(url)
-    db = build_database(Settings(database_url=url))
-    yield db
-    db.dispose()
 
 
 def _add(db: Database, url: str, **extra: object) -> int:

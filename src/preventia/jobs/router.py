@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from preventia.api.deps import client_address, db_session, read_session
 from preventia.audit import service as audit
 from preventia.auth.dependencies import Admin
 from preventia.jobs import repository
-from preventia.jobs.deadletters import list_dead_letters, requeue
+from preventia.jobs.deadletters import DeadLetter, list_dead_letters, requeue
 from preventia.jobs.schemas import JobRead
 from preventia.jobs.worker import TaskQueue
 from preventia.models import JobStatus, JobType
@@ -37,22 +35,12 @@ def list_jobs(
     return [JobRead.model_validate(job) for job in rows]
 
 
-class DeadLetterRead(BaseModel):
-    message_id: str
-    queue: str
-    actor: str
-    arguments: dict[str, Any]
-    retries: int
-    error: str | None
-    failed_at: datetime | None
-
-
-@router.get("/dead-letters", response_model=list[DeadLetterRead])
-def dead_letters(request: Request, user: Admin) -> list[DeadLetterRead]:
+@router.get("/dead-letters", response_model=list[DeadLetter])
+def dead_letters(request: Request, user: Admin) -> list[DeadLetter]:
     """Background messages that failed after all their retries."""
     tasks: TaskQueue | None = getattr(request.app.state, "tasks", None)
     letters = list_dead_letters(tasks.broker) if tasks is not None else []
-    return [DeadLetterRead.model_validate(letter, from_attributes=True) for letter in letters]
+    return letters
 
 
 @router.post("/dead-letters/{message_id}/requeue", status_code=202)
