@@ -56,6 +56,7 @@ test: install dashboard ## Set up everything and run the whole suite (lint, type
 bench: install ## Run the benchmarks in bench/ and print their figures (docs/benchmarks*.md)
 	$(BIN)/python bench/bench_analyze.py
 	$(BIN)/python bench/bench_pipeline.py --articles 600
+	$(BIN)/python bench/bench_workers.py --articles 600
 
 services: ## Start PostgreSQL and Redis on this machine when they are down (needs root)
 	scripts/ensure-services.sh
