@@ -131,9 +131,8 @@ def main() -> int:
     args = parser.parse_args()
     redis.Redis.from_url(args.redis).flushdb()
     hosts = [f"127.0.4.{i}" for i in range(1, args.hosts + 1)]
-    with SiteProcess(hosts, Corpus(seed=7)) as site:
-        with database(args.postgres) as db:
-            result = run(args, db, site)
+    with SiteProcess(hosts, Corpus(seed=7)) as site, database(args.postgres) as db:
+        result = run(args, db, site)
     print(json.dumps(result, indent=2))
     print(
         f"\n{args.articles} articles in {result['elapsed_s']} s with {args.workers} workers = "
