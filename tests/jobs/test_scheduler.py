@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import redis
@@ -83,16 +84,12 @@ def test_two_schedulers_on_redis_enqueue_each_source_once(
 
 def test_lease_expires_when_its_holder_stops(database: Database, redis_url: str) -> None:
     client = redis.Redis.from_url(redis_url)
-    first = Scheduler(
-        database, RedisClaims(client), Recorder(), SchedulerOptions(lease_seconds=0.3)
-    )
-    second = Scheduler(
-        database, RedisClaims(client), Recorder(), SchedulerOptions(lease_seconds=0.3)
-    )
+    # The lease is long enough for a tick's database query on a busy machine.
+    options = SchedulerOptions(lease_seconds=3)
+    first = Scheduler(database, RedisClaims(client), Recorder(), options)
+    second = Scheduler(database, RedisClaims(client), Recorder(), options)
     assert first.tick(NOW).acting and not second.tick(NOW).acting
-    import time
-
-    time.sleep(0.4)
+    time.sleep(3.2)  # the first scheduler stopped renewing
     assert second.tick(NOW).acting
     client.close()
 
