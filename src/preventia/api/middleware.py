@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from preventia.auth.policy import iter_api_routes
 from preventia.ops.logging import request_id_var
 from preventia.ops.metrics import HTTP_IN_FLIGHT, HTTP_LATENCY, HTTP_REQUESTS
 
@@ -35,11 +36,17 @@ SECURITY_HEADERS: dict[str, str] = {
 
 
 def _route_template(scope: Scope) -> str:
+    """The matched route's full template (router prefixes included), never the raw path."""
     route = scope.get("route")
-    path = getattr(route, "path", None)
-    if isinstance(path, str):
-        return path
-    return "<unmatched>"
+    app = scope.get("app")
+    if route is None or app is None:
+        return "<unmatched>"
+    templates: dict[int, str] | None = getattr(app.state, "route_templates", None)
+    if templates is None:
+        templates = {id(r): path for path, r in iter_api_routes(app.routes)}
+        app.state.route_templates = templates
+    path = templates.get(id(route), getattr(route, "path", None))
+    return path if isinstance(path, str) else "<unmatched>"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
