@@ -13,9 +13,7 @@ from preventia.audit import service as audit
 from preventia.auth.dependencies import ROLE_RANK, Admin, Viewer
 from preventia.collect.config import fetch_options
 from preventia.collect.fetch import Fetcher
-from preventia.jobs import repository as jobs_repository
 from preventia.models import Role, Source, SourceStatus, User
-from preventia.sources import repository
 from preventia.sources.compliance import ComplianceCheck, check_compliance
 from preventia.sources.schemas import (
     FetchHistoryEntry,
@@ -28,8 +26,11 @@ from preventia.sources.service import (
     SourceError,
     SourceNotFoundError,
     add_source,
+    fetch_history,
     get_source,
+    is_registered,
     list_sources,
+    outcome_counts,
     record_check,
     set_status,
     update_source,
@@ -60,7 +61,7 @@ def _audit(
 
 def _full(session: Session, source: Source) -> SourceRead:
     read = SourceRead.model_validate(source)
-    read.outcome_counts = repository.outcome_counts(session, source.id)
+    read.outcome_counts = outcome_counts(session, source.id)
     return read
 
 
@@ -94,7 +95,7 @@ async def create_route(
     request: Request, data: SourceCreate, session: Db, user: Admin
 ) -> SourceRead:
     """Register a source after its compliance check (robots.txt); a refused one is a 422."""
-    if repository.get_by_url(session, data.url) is not None:
+    if is_registered(session, data.url):
         raise HTTPException(409, f"a source with URL {data.url} already exists")
     check = await _check(request, data.url)
     try:
@@ -197,8 +198,7 @@ def history_route(
 ) -> list[FetchHistoryEntry]:
     """The latest collections of this source: when, outcome counts, error."""
     try:
-        get_source(session, source_id)
+        jobs = fetch_history(session, source_id, limit)
     except SourceError as exc:
         raise _error(exc) from None
-    jobs = jobs_repository.for_source(session, source_id, limit)
     return [FetchHistoryEntry.of(job) for job in jobs]

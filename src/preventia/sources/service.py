@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from preventia.articles import repository as articles_repository
 from preventia.db.base import utcnow
-from preventia.models import Source, SourceStatus
+from preventia.jobs import repository as jobs_repository
+from preventia.models import Job, Source, SourceStatus
 from preventia.sources import repository
 from preventia.sources.compliance import ComplianceCheck, apply_compliance
 from preventia.sources.schemas import SourceCreate, SourceUpdate
@@ -39,7 +40,7 @@ class CycleResult:
 
 def add_source(session: Session, data: SourceCreate, check: ComplianceCheck | None) -> Source:
     """Register a source after its compliance check; a source robots.txt forbids is refused."""
-    if repository.get_by_url(session, data.url) is not None:
+    if is_registered(session, data.url):
         raise SourceError(f"a source with URL {data.url} already exists")
     if check is not None and not check.allowed:
         raise SourceError(f"refused: {check.detail}")
@@ -152,3 +153,17 @@ def purge_expired_text(session: Session, now: datetime) -> dict[int, int]:
             session, source.id, now - timedelta(days=days), now
         )
     return purged
+
+
+def is_registered(session: Session, url: str) -> bool:
+    return repository.get_by_url(session, url) is not None
+
+
+def outcome_counts(session: Session, source_id: int) -> dict[str, int]:
+    return repository.outcome_counts(session, source_id)
+
+
+def fetch_history(session: Session, source_id: int, limit: int) -> Sequence[Job]:
+    """The latest collections of a source, newest first (404 for an unknown source)."""
+    get_source(session, source_id)
+    return jobs_repository.for_source(session, source_id, limit)
