@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from sqlalchemy.orm import Session
 
-from preventia.db import Database, build_database, ping
+from preventia.db import Database, build_database, ping, transaction
 from preventia.settings import Settings, get_settings
 
 console = Console(stderr=True, soft_wrap=True)
@@ -66,6 +69,22 @@ def open_database(settings: Settings, *, check: bool = True) -> Database:
             reason = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
             fail(f"PREVENTIA_DATABASE_URL: database unreachable ({type(exc).__name__}: {reason})")
     return database
+
+
+@contextmanager
+def command_session(
+    *, read: bool = False, refuse: tuple[type[Exception], ...] = ()
+) -> Iterator[Session]:
+    """One transaction of a command on its own engines (disposed after). Errors of the
+    types in ``refuse`` are the service saying no: one line, exit 1, nothing changed."""
+    database = open_database(load_settings())
+    try:
+        with transaction(database.read_sessions if read else database.sessions) as session:
+            yield session
+    except refuse as exc:
+        fail(str(exc))
+    finally:
+        database.dispose()
 
 
 def is_interactive() -> bool:

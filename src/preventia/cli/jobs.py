@@ -5,8 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from preventia.cli.common import load_settings, open_database, output
-from preventia.db import transaction
+from preventia.cli.common import command_session, output
 from preventia.jobs import repository
 from preventia.jobs.schemas import JobRead
 from preventia.models import JobStatus, JobType
@@ -23,14 +22,9 @@ def list_command(
     limit: int = typer.Option(20, min=1, max=500, help="How many, newest first."),
 ) -> None:
     """List recent jobs with their timings and counts by outcome."""
-    settings = load_settings()
-    database = open_database(settings)
-    try:
-        with transaction(database.read_sessions) as session:
-            rows = repository.recent(session, limit, job_type=type_, status=status)
-            jobs = [JobRead.model_validate(job) for job in rows]
-    finally:
-        database.dispose()
+    with command_session(read=True) as session:
+        rows = repository.recent(session, limit, job_type=type_, status=status)
+        jobs = [JobRead.model_validate(job) for job in rows]
     table = Table("id", "type", "status", "source", "started", "seconds", "counts", "error")
     for job in jobs:
         seconds = (

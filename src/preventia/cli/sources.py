@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from preventia.cli.common import (
+    command_session,
     console,
     fail,
     load_settings,
@@ -87,15 +88,8 @@ def list_command(
     all_: bool = typer.Option(False, "--all", help="Include removed sources."),
 ) -> None:
     """List sources with their status and health."""
-    settings = load_settings()
-    database = open_database(settings)
-    try:
-        with transaction(database.read_sessions) as session:
-            rows = [
-                SourceRead.model_validate(s) for s in list_sources(session, include_removed=all_)
-            ]
-    finally:
-        database.dispose()
+    with command_session(read=True) as session:
+        rows = [SourceRead.model_validate(s) for s in list_sources(session, include_removed=all_)]
     table = Table("id", "name", "kind", "lang", "country", "status", "robots", "failures", "url")
     for row in rows:
         table.add_row(
@@ -132,17 +126,10 @@ def update(
         fail(validation_errors(exc))
     if not data.model_fields_set:
         fail("nothing to change: give at least one option (see --help)", 2)
-    settings = load_settings()
-    database = open_database(settings)
-    try:
-        with transaction(database.sessions) as session:
-            source = update_source(session, source_id, data)
-            changed = ", ".join(sorted(data.model_fields_set))
-            summary = f"updated source {source.id} ({source.name}): {changed}"
-    except SourceError as exc:
-        fail(str(exc))
-    finally:
-        database.dispose()
+    with command_session(refuse=(SourceError,)) as session:
+        source = update_source(session, source_id, data)
+        changed = ", ".join(sorted(data.model_fields_set))
+        summary = f"updated source {source.id} ({source.name}): {changed}"
     console.print(summary, highlight=False)
 
 
@@ -168,16 +155,9 @@ def check(source_id: int = typer.Argument(..., help="The source id.")) -> None:
 
 
 def _set_status(source_id: int, status: SourceStatus, reason: str | None) -> None:
-    settings = load_settings()
-    database = open_database(settings)
-    try:
-        with transaction(database.sessions) as session:
-            source = set_status(session, source_id, status, reason)
-            summary = f"source {source.id} ({source.name}) is now {status.value}"
-    except SourceError as exc:
-        fail(str(exc))
-    finally:
-        database.dispose()
+    with command_session(refuse=(SourceError,)) as session:
+        source = set_status(session, source_id, status, reason)
+        summary = f"source {source.id} ({source.name}) is now {status.value}"
     console.print(summary, highlight=False)
 
 
@@ -205,13 +185,8 @@ def remove(source_id: int = typer.Argument(..., help="The source id.")) -> None:
 @app.command("defaults")
 def defaults() -> None:
     """Register the curated default sources that are not registered yet."""
-    settings = load_settings()
-    database = open_database(settings)
-    try:
-        with transaction(database.sessions) as session:
-            report = install_default_sources(session)
-    finally:
-        database.dispose()
+    with command_session() as session:
+        report = install_default_sources(session)
     console.print(
         f"default source list {report.version}: {report.inserted_count} added, "
         f"{len(report.already_registered)} already registered",

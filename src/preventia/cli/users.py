@@ -6,8 +6,7 @@ import os
 
 import typer
 
-from preventia.cli.common import console, fail, is_interactive, load_settings, open_database
-from preventia.db import transaction
+from preventia.cli.common import command_session, console, fail, is_interactive, load_settings
 from preventia.models import Role
 from preventia.users.service import UserError, create_user
 
@@ -34,15 +33,9 @@ def create(
     role: Role = typer.Option(Role.VIEWER, "--role", help="admin, analyst or viewer."),
 ) -> None:
     """Create a user. The password comes from PREVENTIA_USER_PASSWORD or is asked twice."""
-    settings = load_settings()
+    load_settings()  # a bad setting fails before the password is asked
     password = _read_password()
-    database = open_database(settings)
-    try:
-        with transaction(database.sessions) as session:
-            user = create_user(session, email, password, role)
-            summary = f"created {user.role.value} {user.email} (id {user.id})"
-    except UserError as exc:
-        fail(str(exc))
-    finally:
-        database.dispose()
+    with command_session(refuse=(UserError,)) as session:
+        user = create_user(session, email, password, role)
+        summary = f"created {user.role.value} {user.email} (id {user.id})"
     console.print(summary)
