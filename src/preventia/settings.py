@@ -12,6 +12,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+from limits import parse as parse_rate_limit
 from pydantic import (
     BaseModel,
     Field,
@@ -45,7 +46,25 @@ class ApiSettings(BaseModel):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     access_token_minutes: int = Field(default=24 * 60, ge=1)
     refresh_token_days: int = Field(default=14, ge=1)
+    # Per-client limits in the ``limits`` notation ("N per [M] second|minute|hour|day"): the
+    # whole API (a moving window: 20 per 2 seconds = a burst of 20, 10/s sustained), and login
+    # and password-change attempts per client address and per account.
+    rate_limit: str = "20 per 2 seconds"
+    login_rate_limit: str = "5 per minute"
     dashboard_dir: Path | None = None  # default: the built dashboard shipped in the package
+
+    @field_validator("rate_limit", "login_rate_limit")
+    @classmethod
+    def _rate_limit_notation(cls, value: str) -> str:
+        try:
+            amount = parse_rate_limit(value).amount
+        except ValueError:
+            amount = 0
+        if amount < 1:
+            raise ValueError(
+                f"{value!r} is not a rate limit; write e.g. '20 per 2 seconds' or '5 per minute'"
+            )
+        return value
 
 
 class CrawlSettings(BaseModel):

@@ -95,6 +95,25 @@ def test_the_api_limit_refills_at_ten_per_second(db_url: str) -> None:
         assert [client.get(ME).status_code for _ in range(20)].count(429) == 0
 
 
+def test_the_limits_come_from_settings(db_url: str) -> None:
+    api = ApiSettings(rate_limit="3 per 10 seconds", login_rate_limit="2 per minute")
+    with TestClient(create_app(Settings(database_url=db_url, api=api))) as client:
+        assert [client.get(ME).status_code for _ in range(3)] == [401] * 3
+        _assert_429(client.get(ME), 10)
+    api = ApiSettings(rate_limit="100 per second", login_rate_limit="2 per minute")
+    with TestClient(create_app(Settings(database_url=db_url, api=api))) as client:
+        assert [client.post(LOGIN, json=WRONG).status_code for _ in range(2)] == [401] * 2
+        _assert_429(client.post(LOGIN, json=WRONG), 60)
+
+
+@pytest.mark.parametrize("value", ["often", "0 per second", "10 per fortnight", ""])
+def test_a_malformed_rate_limit_setting_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="is not a rate limit"):
+        ApiSettings(rate_limit=value)
+    with pytest.raises(ValueError, match="is not a rate limit"):
+        ApiSettings(login_rate_limit=value)
+
+
 def test_two_app_instances_share_the_redis_limit(db_url: str, redis_url: str) -> None:
     config = RateLimitConfig(api="1000 per second", login="5 per minute")
     with (

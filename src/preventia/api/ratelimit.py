@@ -4,6 +4,8 @@
   10 requests/s sustained (see docs/decisions/0007-rate-limit-strategy.md for the choice).
 * Login: 5 attempts per minute per client address *and* per account.
 
+Both are settings (``PREVENTIA_API__RATE_LIMIT``, ``PREVENTIA_API__LOGIN_RATE_LIMIT``).
+
 Counts live in Redis when ``settings.redis_url`` is set, so every API replica shares them, and
 in process memory otherwise. When Redis fails the limiter falls back to memory at once (one
 warning per outage), retries Redis after a pause, and never fails the request.
@@ -197,7 +199,8 @@ class RateLimitMiddleware:
 
 def install_rate_limits(app: FastAPI, settings: Settings) -> None:
     """Install the limiter (``app.state.rate_limiter``) and its middleware."""
-    app.state.rate_limiter = RateLimiter(RateLimitConfig(), settings.redis_url)
+    config = RateLimitConfig(api=settings.api.rate_limit, login=settings.api.login_rate_limit)
+    app.state.rate_limiter = RateLimiter(config, settings.redis_url)
     app.add_middleware(RateLimitMiddleware)
 
 
