@@ -1,14 +1,19 @@
-"""All SQL of the analytics figures: counts straight from the database."""
+"""All SQL of the analytics figures.
+
+Each figure is read from the rollups when :func:`rollup_reads.plan` allows it (the rollup
+path gives the same numbers), otherwise counted straight from the base tables.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, case, distinct, func, null, select
 from sqlalchemy.orm import Session
 
+from preventia.analytics import rollup_reads
 from preventia.articles.filters import ArticleFilters, conditions
 from preventia.db.fts import Interval, date_bucket
 from preventia.models import (
@@ -41,9 +46,13 @@ def _tone_sum(tone: Tone) -> Any:
 
 
 def totals(session: Session, filters: ArticleFilters) -> Totals:
+    if (plan := rollup_reads.plan(session, filters)) is not None:
+        return Totals(*rollup_reads.totals(session, filters, plan))
+    # Unique stories: the matching articles that are no copy of another (decomposable, so
+    # that the rollups give the same number; see docs/api.md).
     query = select(
         func.count(),
-        func.count(distinct(func.coalesce(Article.duplicate_of, Article.id))),
+        func.coalesce(func.sum(case((Article.duplicate_of.is_(None), 1), else_=0)), 0),
         func.count(distinct(Article.source_id)),
         *(_tone_sum(tone) for tone in TONES),
     ).where(*_where(session, filters))
@@ -53,11 +62,15 @@ def totals(session: Session, filters: ArticleFilters) -> Totals:
 
 
 def article_count(session: Session, filters: ArticleFilters) -> int:
+    if (plan := rollup_reads.plan(session, filters)) is not None:
+        return rollup_reads.article_count(session, filters, plan)
     query = select(func.count()).select_from(Article).where(*_where(session, filters))
     return int(session.scalar(query) or 0)
 
 
 def story_countries(session: Session, filters: ArticleFilters) -> int:
+    if (plan := rollup_reads.plan(session, filters, "countries")) is not None:
+        return rollup_reads.story_countries(session, filters, plan)
     query = (
         select(func.count(distinct(ArticleCountry.country)))
         .join(Article, Article.id == ArticleCountry.article_id)
@@ -87,7 +100,10 @@ def _dimension_query(dimension: str) -> tuple[Any, Any]:
 
 def distribution(
     session: Session, filters: ArticleFilters, dimension: str, limit: int
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[Any] | tuple[Any, Any, int]]:
+    facts = rollup_reads.FACTS_OF.get(dimension, "articles")
+    if (plan := rollup_reads.plan(session, filters, facts)) is not None:
+        return rollup_reads.distribution(session, filters, plan, dimension, limit)
     query, key = _dimension_query(dimension)
     count = func.count(distinct(Article.id))
     query = query.where(*_where(session, filters)).order_by(count.desc(), key.asc().nulls_last())
@@ -96,7 +112,9 @@ def distribution(
 
 def timeline_tone(
     session: Session, filters: ArticleFilters, interval: Interval
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[Any] | tuple[Any, Any, int]]:
+    if (plan := rollup_reads.plan(session, filters)) is not None:
+        return rollup_reads.timeline_tone(session, filters, plan, interval)
     bucket = date_bucket(session.get_bind().dialect.name, Article.published_at, interval)
     query = (
         select(bucket.label("period"), Article.tone, func.count())
@@ -108,7 +126,9 @@ def timeline_tone(
 
 def timeline_topics(
     session: Session, filters: ArticleFilters, interval: Interval
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[Any] | tuple[Any, Any, int]]:
+    if (plan := rollup_reads.plan(session, filters, "topics")) is not None:
+        return rollup_reads.timeline_topics(session, filters, plan, interval)
     bucket = date_bucket(session.get_bind().dialect.name, Article.published_at, interval)
     query = (
         select(bucket.label("period"), ArticleTopic.topic, func.count())
@@ -119,7 +139,11 @@ def timeline_topics(
     return session.execute(query).all()
 
 
-def topic_tone(session: Session, filters: ArticleFilters) -> Sequence[Row[Any]]:
+def topic_tone(
+    session: Session, filters: ArticleFilters
+) -> Sequence[Row[Any] | tuple[str, int, int, int, int]]:
+    if (plan := rollup_reads.plan(session, filters, "topics")) is not None:
+        return rollup_reads.topic_tone(session, filters, plan)
     query = (
         select(ArticleTopic.topic, func.count(), *(_tone_sum(tone) for tone in TONES))
         .join(Article, Article.id == ArticleTopic.article_id)
@@ -130,6 +154,8 @@ def topic_tone(session: Session, filters: ArticleFilters) -> Sequence[Row[Any]]:
 
 
 def topic_counts(session: Session, filters: ArticleFilters) -> dict[str, int]:
+    if (plan := rollup_reads.plan(session, filters, "topics")) is not None:
+        return rollup_reads.topic_counts(session, filters, plan)
     query = (
         select(ArticleTopic.topic, func.count())
         .join(Article, Article.id == ArticleTopic.article_id)
@@ -141,11 +167,15 @@ def topic_counts(session: Session, filters: ArticleFilters) -> dict[str, int]:
 
 def top_keywords(
     session: Session, filters: ArticleFilters, kind: str, limit: int
-) -> Sequence[Row[Any]]:
-    if kind == "entity":
-        kind_condition = ArticleKeyword.kind != KeywordKind.KEYWORD
-    else:
-        kind_condition = ArticleKeyword.kind == KeywordKind(kind)
+) -> Sequence[Row[Any] | tuple[Any, str, int]]:
+    def kinds(column: Callable[[str], Any]) -> Any:
+        if kind == "entity":
+            return column("kind") != KeywordKind.KEYWORD
+        return column("kind") == KeywordKind(kind)
+
+    if (plan := rollup_reads.plan(session, filters, "keywords")) is not None:
+        return rollup_reads.top_keywords(session, filters, plan, kinds, limit)
+    kind_condition = kinds(lambda name: getattr(ArticleKeyword, name))
     count = func.count(distinct(ArticleKeyword.article_id))
     query = (
         select(ArticleKeyword.kind, ArticleKeyword.value, count)

@@ -16,12 +16,14 @@ from preventia.models.enums import (
     Tone,
 )
 from preventia.models.job import Job
+from preventia.models.rollups import ROLLUPS, rollup_dirty_days
 from preventia.models.saved_search import SavedSearch
 from preventia.models.source import SeenUrl, Source, SourceOutcome
 from preventia.models.token import RefreshToken
 from preventia.models.user import User
 
 __all__ = [
+    "ROLLUPS",
     "Article",
     "ArticleCountry",
     "ArticleKeyword",
@@ -45,4 +47,5 @@ __all__ = [
     "SourceStatus",
     "Tone",
     "User",
+    "rollup_dirty_days",
 ]

@@ -1,0 +1,87 @@
+"""Pre-aggregated analytics counts (rollups) and the days whose rollup rows are out of date.
+
+Every rollup table has the same grain — the UTC day of publication (``UNDATED`` for articles
+without a date), source, language, relevance and status — and the same eight counts: the
+articles of each tone (``n_<tone>``, ``untoned`` for none) and of those the ones that are no
+copy of another article (``o_<tone>``: ``duplicate_of IS NULL``). The topic, story country
+and keyword tables add their label to the grain and count one row per article and label.
+Each table exists per day (``*_daily``) and per month (``*_monthly``: ``day`` is the first
+of the month, built from the daily rows; undated articles only have daily rows).
+
+Only articles that analytics can count are rolled up (status ``stored`` or ``duplicate``).
+Database triggers (migration 0005) record in ``rollup_dirty_days`` every day whose articles
+or labels changed; ``preventia.analytics.rollups.refresh_rollups`` recomputes those days.
+These are Core tables without primary keys: the grain columns may be NULL (no source, no
+language, no relevance) and rows are only ever written by set-based SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Column, Date, Index, Integer, String, Table
+
+from preventia.db.base import Base
+from preventia.models.enums import ArticleStatus, KeywordKind, Relevance
+from preventia.models.types import str_enum
+
+UNDATED = date(1, 1, 1)
+# The tones a count column is kept for (None: not analysed), and their column suffixes.
+TONE_SUFFIXES: dict[str | None, str] = {
+    "positive": "positive",
+    "neutral": "neutral",
+    "negative": "negative",
+    None: "untoned",
+}
+COUNTED_STATUSES = (ArticleStatus.STORED, ArticleStatus.DUPLICATE)
+GRAIN = ("day", "source_id", "language", "relevance", "status")
+MEASURES = tuple(f"{p}_{s}" for p in ("n", "o") for s in TONE_SUFFIXES.values())
+# Fact kind -> its label columns.
+LABELS: dict[str, tuple[str, ...]] = {
+    "articles": (),
+    "topics": ("topic",),
+    "countries": ("country",),
+    "keywords": ("kind", "value"),
+}
+GRAINS = ("daily", "monthly")
+
+rollup_dirty_days = Table(
+    "rollup_dirty_days",
+    Base.metadata,
+    Column("day", Date, primary_key=True),
+)
+
+
+def _label_columns(kind: str) -> list[Column[Any]]:
+    if kind == "topics":
+        return [Column("topic", String(40), nullable=False)]
+    if kind == "countries":
+        return [Column("country", String(2), nullable=False)]
+    if kind == "keywords":
+        return [
+            Column("kind", str_enum(KeywordKind), nullable=False),
+            Column("value", String(200), nullable=False),
+        ]
+    return []
+
+
+def _rollup(kind: str, grain: str) -> Table:
+    name = f"rollup_{kind}_{grain}"
+    return Table(
+        name,
+        Base.metadata,
+        Column("day", Date, nullable=False),
+        Column("source_id", Integer),
+        Column("language", String(8)),
+        Column("relevance", str_enum(Relevance)),
+        Column("status", str_enum(ArticleStatus), nullable=False),
+        *_label_columns(kind),
+        *(Column(m, Integer, nullable=False) for m in MEASURES),
+        Index(f"ix_{name}_day", "day"),
+    )
+
+
+ROLLUPS: dict[tuple[str, str], Table] = {
+    (kind, grain): _rollup(kind, grain) for kind in LABELS for grain in GRAINS
+}
