@@ -57,6 +57,8 @@ bench: install ## Run the benchmarks in bench/ and print their figures (docs/ben
 	$(BIN)/python bench/bench_analyze.py
 	$(BIN)/python bench/bench_pipeline.py --articles 600
 	$(BIN)/python bench/bench_workers.py --articles 600
+	$(BIN)/python bench/bench_freshness.py
+	$(BIN)/python bench/bench_load.py
 
 services: ## Start PostgreSQL and Redis on this machine when they are down (needs root)
 	scripts/ensure-services.sh
