@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from preventia.api.app import create_app
 from preventia.api.ratelimit import RateLimitConfig, configure_rate_limits
-from preventia.auth.tokens import create_access_token
+from preventia.auth.service import issue_tokens
 from preventia.db import make_engine, migrate
 from preventia.models import (
     Article,
@@ -158,7 +158,7 @@ def seed(url: str) -> Corpus:
             corpus.ids[key] = add_article(session, corpus, key, row)
         for who, role in [("viewer", Role.VIEWER), ("analyst", Role.ANALYST), ("analyst2", Role.ANALYST)]:  # fmt: skip
             user = create_user(session, f"{who}@example.org", PASSWORD, role)
-            corpus.tokens[who] = create_access_token(user.id, role, settings)[0]
+            corpus.tokens[who] = issue_tokens(session, settings, user, None).access_token
         session.commit()
     engine.dispose()
     return corpus

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 import time
 from collections.abc import Iterator
@@ -83,9 +84,8 @@ def test_refresh_tokens_are_stored_hashed(client: TestClient) -> None:
         hashes = session.scalars(
             select(RefreshToken.token_hash).where(RefreshToken.user_id == user.id)
         ).all()
-    assert len(hashes) == 1
-    assert refresh not in hashes[0]
-    assert len(hashes[0]) == 64
+    assert hashlib.sha256(refresh.encode()).hexdigest() in hashes  # the fixture's + this one
+    assert all(refresh not in h and len(h) == 64 for h in hashes)
 
 
 def test_failures_get_one_answer_are_counted_and_audited(client: TestClient) -> None:
@@ -181,6 +181,40 @@ def test_logout_revokes_the_refresh_token(client: TestClient) -> None:
     assert client.post(f"{AUTH}/logout", json={"refresh_token": refresh}).status_code == 204
     assert client.post(f"{AUTH}/logout", json={"refresh_token": "nope"}).status_code == 204
     assert "auth.logout" in [e.action for e in _audit(client, user.id)]
+
+
+def _bearer(pair: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {pair['access_token']}"}
+
+
+def test_logout_ends_the_sessions_access_tokens_and_only_that_session(
+    client: TestClient,
+) -> None:
+    user = _user(client)
+    first = _login(client, user.email).json()
+    rotated = client.post(f"{AUTH}/refresh", json={"refresh_token": first["refresh_token"]})
+    second = rotated.json()
+    other = _login(client, user.email).json()  # another device
+    for pair in (first, second, other):
+        assert client.get(f"{AUTH}/me", headers=_bearer(pair)).status_code == 200
+    assert client.post(f"{AUTH}/logout", json={"refresh_token": second["refresh_token"]}).is_success
+    for pair in (first, second):  # both access tokens of the ended session
+        refused = client.get(f"{AUTH}/me", headers=_bearer(pair))
+        assert refused.status_code == 401
+        assert "session" in refused.json()["detail"]
+    assert client.get(f"{AUTH}/me", headers=_bearer(other)).status_code == 200
+
+
+def test_password_change_ends_every_sessions_access_tokens(client: TestClient) -> None:
+    user = _user(client)
+    pair = _login(client, user.email).json()
+    other = _login(client, user.email).json()
+    body = {"current_password": MATRIX_PASSWORD, "new_password": NEW_PASSWORD}
+    assert client.post(f"{AUTH}/password", json=body, headers=_bearer(pair)).status_code == 204
+    for tokens in (pair, other):
+        assert client.get(f"{AUTH}/me", headers=_bearer(tokens)).status_code == 401
+    fresh = _login(client, user.email, NEW_PASSWORD).json()
+    assert client.get(f"{AUTH}/me", headers=_bearer(fresh)).status_code == 200
 
 
 def test_password_change(client: TestClient) -> None:

@@ -39,12 +39,13 @@ def _b64(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def _claims(user_id: int, **changes: Any) -> dict[str, Any]:
+def _claims(user: MatrixUser, **changes: Any) -> dict[str, Any]:
     now = int(utcnow().timestamp())
     claims: dict[str, Any] = {
-        "sub": str(user_id),
+        "sub": str(user.id),
         "role": "viewer",
         "typ": "access",
+        "sid": user.session_id,
         "jti": "0123456789abcdef",
         "iat": now,
         "exp": now + 3600,
@@ -53,45 +54,46 @@ def _claims(user_id: int, **changes: Any) -> dict[str, Any]:
     return {key: value for key, value in claims.items() if value is not None}
 
 
-def _alg_none(user_id: int, alg: str = "none") -> str:
-    return f"{_b64({'alg': alg, 'typ': 'JWT'})}.{_b64(_claims(user_id))}."
+def _alg_none(user: MatrixUser, alg: str = "none") -> str:
+    return f"{_b64({'alg': alg, 'typ': 'JWT'})}.{_b64(_claims(user))}."
 
 
-def _rs256(user_id: int) -> str:
+def _rs256(user: MatrixUser) -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return jwt.encode(_claims(user_id), key, algorithm="RS256")
+    return jwt.encode(_claims(user), key, algorithm="RS256")
 
 
-def _tampered(user_id: int) -> str:
-    header, _payload, signature = jwt.encode(_claims(user_id), SECRET, "HS256").split(".")
-    forged = _b64(_claims(user_id, role="admin"))
+def _tampered(user: MatrixUser) -> str:
+    header, _payload, signature = jwt.encode(_claims(user), SECRET, "HS256").split(".")
+    forged = _b64(_claims(user, role="admin"))
     return f"{header}.{forged}.{signature}"
 
 
-ATTACKS: dict[str, Callable[[int], str]] = {
+ATTACKS: dict[str, Callable[[MatrixUser], str]] = {
     "alg none": _alg_none,
-    "alg None": lambda uid: _alg_none(uid, "None"),
-    "alg NONE": lambda uid: _alg_none(uid, "NONE"),
-    "HS512 with the right secret": lambda uid: jwt.encode(_claims(uid), SECRET, "HS512"),
-    "HS384 with the right secret": lambda uid: jwt.encode(_claims(uid), SECRET, "HS384"),
+    "alg None": lambda user: _alg_none(user, "None"),
+    "alg NONE": lambda user: _alg_none(user, "NONE"),
+    "HS512 with the right secret": lambda user: jwt.encode(_claims(user), SECRET, "HS512"),
+    "HS384 with the right secret": lambda user: jwt.encode(_claims(user), SECRET, "HS384"),
     "RS256": _rs256,
-    "wrong secret": lambda uid: jwt.encode(_claims(uid), "another-secret-" * 3, "HS256"),
+    "wrong secret": lambda user: jwt.encode(_claims(user), "another-secret-" * 3, "HS256"),
     "payload tampered": _tampered,
-    "signature stripped": lambda uid: (
-        jwt.encode(_claims(uid), SECRET, "HS256").rsplit(".", 1)[0] + "."
+    "signature stripped": lambda user: (
+        jwt.encode(_claims(user), SECRET, "HS256").rsplit(".", 1)[0] + "."
     ),
-    "expired": lambda uid: jwt.encode(_claims(uid, iat=1_600_000_000, exp=1_600_003_600), SECRET),
-    "refresh typ": lambda uid: jwt.encode(_claims(uid, typ="refresh"), SECRET, "HS256"),
-    "unknown user": lambda uid: jwt.encode(_claims(999_999), SECRET, "HS256"),
-    "sub not a number": lambda uid: jwt.encode(_claims(uid, sub="admin"), SECRET, "HS256"),
-    "unknown role": lambda uid: jwt.encode(_claims(uid, role="root"), SECRET, "HS256"),
-    "garbage": lambda uid: "not.a.token",
-    "empty": lambda uid: "",
+    "expired": lambda user: jwt.encode(_claims(user, iat=1_600_000_000, exp=1_600_003_600), SECRET),
+    "refresh typ": lambda user: jwt.encode(_claims(user, typ="refresh"), SECRET, "HS256"),
+    "unknown user": lambda user: jwt.encode(_claims(user, sub="999999"), SECRET, "HS256"),
+    "another session id": lambda user: jwt.encode(_claims(user, sid="0" * 32), SECRET, "HS256"),
+    "sub not a number": lambda user: jwt.encode(_claims(user, sub="admin"), SECRET, "HS256"),
+    "unknown role": lambda user: jwt.encode(_claims(user, role="root"), SECRET, "HS256"),
+    "garbage": lambda user: "not.a.token",
+    "empty": lambda user: "",
     **{
         f"missing {claim}": (
-            lambda uid, claim=claim: jwt.encode(_claims(uid, **{claim: None}), SECRET, "HS256")
+            lambda user, claim=claim: jwt.encode(_claims(user, **{claim: None}), SECRET, "HS256")
         )
-        for claim in ("exp", "iat", "jti", "sub", "role", "typ")
+        for claim in ("exp", "iat", "jti", "sub", "role", "typ", "sid")
     },
 }
 
@@ -114,14 +116,14 @@ def test_a_valid_token_is_accepted(api: tuple[TestClient, MatrixUser]) -> None:
 @pytest.mark.parametrize("attack", list(ATTACKS), ids=str)
 def test_token_attack_is_refused(api: tuple[TestClient, MatrixUser], attack: str) -> None:
     client, viewer = api
-    token = ATTACKS[attack](viewer.id)
+    token = ATTACKS[attack](viewer)
     _assert_refused(client, {"Authorization": f"Bearer {token}"})
 
 
 def test_the_control_token_of_the_attacks_is_valid(api: tuple[TestClient, MatrixUser]) -> None:
     """The attacks differ from an accepted token only by what they attack."""
     client, viewer = api
-    token = jwt.encode(_claims(viewer.id), SECRET, "HS256")
+    token = jwt.encode(_claims(viewer), SECRET, "HS256")
     assert client.get(ME, headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
@@ -160,13 +162,15 @@ def test_an_expired_token_from_our_own_issuer_is_refused(
     client, viewer = api
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
     long_ago = utcnow() - timedelta(minutes=settings.api.access_token_minutes + 1)
-    token, _ = create_access_token(viewer.id, Role.VIEWER, settings, now=long_ago)
+    token, _ = create_access_token(
+        viewer.id, Role.VIEWER, settings, session_id=viewer.session_id, now=long_ago
+    )
     _assert_refused(client, {"Authorization": f"Bearer {token}"})
 
 
 def test_decode_pins_the_algorithm_from_settings() -> None:
     settings = Settings(jwt_secret=SECRET, jwt_algorithm="HS512")
-    token, _ = create_access_token(1, Role.VIEWER, settings)
+    token, _ = create_access_token(1, Role.VIEWER, settings, session_id="s" * 32)
     assert decode_access_token(token, settings).user_id == 1
     with pytest.raises(Exception, match="InvalidAlgorithmError"):
         decode_access_token(token, Settings(jwt_secret=SECRET))  # HS256 pinned

@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from preventia.api.app import create_app
-from preventia.auth.tokens import create_access_token
+from preventia.auth.service import issue_tokens
 from preventia.db import make_engine
 from preventia.models import Job, JobStatus, JobType, Role, User
 from preventia.settings import Settings
@@ -28,10 +28,8 @@ def api(migrated_url: str) -> Iterator[tuple[TestClient, dict[Role, dict[str, st
             create_user(session, f"jobs-{r.value}@example.org", "pink-ribbon-orchid-42", r)
             for r in Role
         ]
-        headers = {
-            u.role: {"Authorization": f"Bearer {create_access_token(u.id, u.role, settings)[0]}"}
-            for u in users
-        }
+        tokens = {u.role: issue_tokens(session, settings, u, None).access_token for u in users}
+        headers = {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
         jobs = [
             Job(
                 type=JobType.COLLECT,

@@ -34,7 +34,8 @@ from preventia.api.ratelimit import RateLimitConfig, configure_rate_limits
 from preventia.auth.dependencies import ROLE_RANK
 from preventia.auth.passwords import hash_password
 from preventia.auth.policy import iter_api_routes, route_policy
-from preventia.auth.tokens import create_access_token
+from preventia.auth.service import issue_tokens
+from preventia.auth.tokens import decode_access_token
 from preventia.db import migrate
 from preventia.models import Role, User
 from preventia.settings import Settings
@@ -51,6 +52,7 @@ class MatrixUser:
     email: str
     role: Role
     token: str
+    session_id: str
 
     @property
     def headers(self) -> dict[str, str]:
@@ -87,8 +89,9 @@ def create_users(app: FastAPI, roles: Sequence[Role]) -> list[MatrixUser]:
             user = User(email=email, password_hash=_password_hash(), role=role)
             session.add(user)
             session.flush()
-            token, _ = create_access_token(user.id, role, settings)
-            created.append(MatrixUser(user.id, email, role, token))
+            token = issue_tokens(session, settings, user, None).access_token
+            sid = decode_access_token(token, settings).session_id
+            created.append(MatrixUser(user.id, email, role, token, sid))
     return created
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from preventia.api.app import create_app
-from preventia.auth.tokens import create_access_token
+from preventia.auth.service import issue_tokens
 from preventia.db import make_engine
 from preventia.models import Job, JobStatus, JobType, Role, Source, SourceOutcome, User
 from preventia.settings import CrawlSettings, Settings
@@ -37,7 +37,7 @@ def api(migrated_url: str) -> Iterator[tuple[TestClient, dict[Role, dict[str, st
     with Session(engine) as session, session.begin():
         for role in Role:
             user = create_user(session, f"{role.value}-{id(settings)}@example.org", PASSWORD, role)
-            token, _ = create_access_token(user.id, role, settings)
+            token = issue_tokens(session, settings, user, None).access_token
             headers[role] = {"Authorization": f"Bearer {token}"}
             ids.append(user.id)
     with TestClient(create_app(settings)) as client:

@@ -8,16 +8,19 @@ Grammar (operators in capitals; a space between two terms means AND)::
     unary   := "NOT" unary | primary
     primary := "(" query ")" | '"' words '"' | word | word "*"
 
-Words are case-insensitive runs of letters and digits; ``her2-positive`` is read as the
-phrase ``"her2 positive"``. A ``NOT`` must stand beside a positive term inside an AND
-(``screening NOT mammography``): a query that only excludes is refused, as FTS5 has no
-"everything but" and it would scan every article.
+Words are case- and accent-insensitive runs of letters and digits (``cancer`` finds
+``cáncer``; the index folds accents the same way, see :mod:`preventia.db.fts`);
+``her2-positive`` is read as the phrase ``"her2 positive"``. A ``NOT`` must stand beside a
+positive term inside an AND (``screening NOT mammography``): a query that only excludes is
+refused, as FTS5 has no "everything but" and it would scan every article.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from preventia.nlp.text import fold
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -56,7 +59,7 @@ Node = Term | Not | And | Or
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(word.lower() for word in _WORD.findall(text))
+    return tuple(fold(word) for word in _WORD.findall(text))
 
 
 def _tokens(query: str) -> list[tuple[str, str]]:

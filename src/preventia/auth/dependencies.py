@@ -3,7 +3,9 @@
 ``require_role(Role.X)`` gives a dependency that is also the route's declared policy (see
 :mod:`preventia.auth.policy`). Roles are ordered viewer < analyst < admin. The user's role
 and active flag are read from the database on each request, so a demoted or deactivated
-user loses access at once, whatever their token says.
+user loses access at once, whatever their token says; and the token's login session (claim
+``sid``) must still be open, so logout, a password change or a reset ends its access tokens
+at once too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from preventia.api.deps import db_session, settings_of
+from preventia.auth import repository as tokens_repository
 from preventia.auth.policy import POLICY_ATTR
 from preventia.auth.tokens import InvalidTokenError, decode_access_token
 from preventia.models import Role, User
@@ -44,6 +47,8 @@ def current_user(
     user = session.get(User, claims.user_id)
     if user is None or not user.is_active:
         raise _unauthorized("the account does not exist or is deactivated")
+    if not tokens_repository.session_is_active(session, user.id, claims.session_id):
+        raise _unauthorized("the session of this access token has ended; log in again")
     request.state.user = user
     return user
 

@@ -20,6 +20,16 @@ def get_by_hash(session: Session, token_hash: str) -> RefreshToken | None:
     return session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
 
 
+def session_is_active(session: Session, user_id: int, session_id: str) -> bool:
+    """Whether the login session still has an unrevoked refresh token."""
+    query = select(RefreshToken.id).where(
+        RefreshToken.session_id == session_id,
+        RefreshToken.user_id == user_id,
+        RefreshToken.revoked_at.is_(None),
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
 def revoke_if_active(session: Session, token_id: int, now: datetime) -> bool:
     """Revoke one token; False when it was already revoked (a concurrent use won)."""
     result = session.execute(

@@ -97,10 +97,12 @@ def refresh(request: Request, session: CommittedSession, body: RefreshRequest) -
     dependencies=[PUBLIC],
     status_code=204,
     response_class=Response,
-    summary="Revoke a refresh token",
+    summary="End a session (revoke its refresh token and access tokens)",
 )
 def logout(request: Request, session: CommittedSession, body: RefreshRequest) -> Response:
-    """Always 204, whether or not the token was valid (possessing it is the authorisation)."""
+    """Ends the refresh token's login session: the refresh token and every access token
+    issued in that session stop working. Always 204, whether or not the token was valid
+    (possessing it is the authorisation)."""
     service.logout(session, body.refresh_token, client_address(request))
     return Response(status_code=204)
 
@@ -121,8 +123,8 @@ def me(user: Viewer) -> User:
 def change_password(
     request: Request, user: Viewer, session: RequestSession, body: PasswordChange
 ) -> Response:
-    """Checks the current password and the password policy; revokes all your refresh tokens
-    (access tokens already issued stay valid until they expire)."""
+    """Checks the current password and the password policy, then ends all your sessions:
+    every refresh token and access token issued so far stops working (log in again)."""
     address = client_address(request)
     try:
         service.change_password(session, user, body.current_password, body.new_password, address)

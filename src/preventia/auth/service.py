@@ -18,7 +18,12 @@ from preventia.audit.service import record
 from preventia.auth import repository
 from preventia.auth.passwords import hash_password, verify_password
 from preventia.auth.schemas import TokenPair
-from preventia.auth.tokens import create_access_token, hash_refresh_token, new_refresh_token
+from preventia.auth.tokens import (
+    create_access_token,
+    hash_refresh_token,
+    new_refresh_token,
+    new_session_id,
+)
 from preventia.db import utcnow
 from preventia.models import RefreshToken, User
 from preventia.settings import Settings
@@ -51,13 +56,23 @@ def _attempted_email(email: str) -> str:
 
 
 def issue_tokens(
-    session: Session, settings: Settings, user: User, address: str | None
+    session: Session,
+    settings: Settings,
+    user: User,
+    address: str | None,
+    session_id: str | None = None,
 ) -> TokenPair:
-    access, lifetime = create_access_token(user.id, user.role, settings)
+    """A new token pair in the login session ``session_id`` (a new session when None)."""
+    sid = session_id or new_session_id()
+    access, lifetime = create_access_token(user.id, user.role, settings, session_id=sid)
     refresh, refresh_hash = new_refresh_token()
     expires = utcnow() + timedelta(days=settings.api.refresh_token_days)
     token = RefreshToken(
-        user_id=user.id, token_hash=refresh_hash, expires_at=expires, client_address=address
+        user_id=user.id,
+        token_hash=refresh_hash,
+        session_id=sid,
+        expires_at=expires,
+        client_address=address,
     )
     repository.add(session, token)
     return TokenPair(access_token=access, refresh_token=refresh, expires_in=lifetime)
@@ -109,7 +124,7 @@ def refresh(session: Session, settings: Settings, raw_token: str, address: str |
         raise AuthError(401, BAD_REFRESH, param="refresh_token")
     if not repository.revoke_if_active(session, stored.id, now):
         raise _refused_reuse(session, stored, address)
-    return issue_tokens(session, settings, user, address)
+    return issue_tokens(session, settings, user, address, stored.session_id)
 
 
 def logout(session: Session, raw_token: str, address: str | None) -> None:

@@ -15,7 +15,7 @@ from preventia.models import Role
 from preventia.settings import Settings
 
 ACCESS_TYPE = "access"
-REQUIRED_CLAIMS = ["exp", "iat", "jti", "sub", "role", "typ"]
+REQUIRED_CLAIMS = ["exp", "iat", "jti", "sub", "role", "typ", "sid"]
 
 
 class InvalidTokenError(Exception):
@@ -27,20 +27,32 @@ class AccessClaims:
     user_id: int
     role: Role
     jti: str
+    session_id: str
     issued_at: datetime
     expires_at: datetime
 
 
+def new_session_id() -> str:
+    """The id of a new login session (shared by its refresh tokens and access tokens)."""
+    return uuid.uuid4().hex
+
+
 def create_access_token(
-    user_id: int, role: Role, settings: Settings, now: datetime | None = None
+    user_id: int,
+    role: Role,
+    settings: Settings,
+    *,
+    session_id: str,
+    now: datetime | None = None,
 ) -> tuple[str, int]:
-    """A signed access token and its lifetime in seconds."""
+    """A signed access token of a login session and its lifetime in seconds."""
     issued = now or utcnow()
     lifetime = timedelta(minutes=settings.api.access_token_minutes)
     claims = {
         "sub": str(user_id),
         "role": role.value,
         "typ": ACCESS_TYPE,
+        "sid": session_id,
         "jti": uuid.uuid4().hex,
         "iat": int(issued.timestamp()),
         "exp": int((issued + lifetime).timestamp()),
@@ -64,6 +76,7 @@ def decode_access_token(token: str, settings: Settings) -> AccessClaims:
             user_id=int(claims["sub"]),
             role=Role(claims["role"]),
             jti=str(claims["jti"]),
+            session_id=str(claims["sid"]),
             issued_at=datetime.fromtimestamp(int(claims["iat"]), tz=utcnow().tzinfo),
             expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=utcnow().tzinfo),
         )

@@ -1,12 +1,14 @@
 """Dialect helpers for full-text search and date buckets (PostgreSQL and SQLite).
 
-Full-text search is bilingual (English and Spanish) and uses no stemming: PostgreSQL keeps a
-generated ``articles.search_vector`` (``to_tsvector('simple', title || ' ' || text)``, GIN
-indexed) and SQLite an external-content FTS5 table ``articles_fts`` kept current by
-triggers (``unicode61 remove_diacritics 0``). Both lower-case and split on non-alphanumeric
-characters, neither removes stop words or accents, so a query matches the same articles on
-both databases. Neither object is part of the ORM metadata: :func:`include_object` hides
-them from Alembic's model/database comparison.
+Full-text search is bilingual (English and Spanish), uses no stemming and ignores accents:
+PostgreSQL keeps a generated ``articles.search_vector`` (``to_tsvector('simple',
+translate(title || ' ' || text, <accented>, <plain>))``, GIN indexed) and SQLite an
+external-content FTS5 table ``articles_fts`` kept current by triggers (``unicode61
+remove_diacritics 2``); query words are folded the same way (:mod:`preventia.articles.search`).
+Both lower-case and split on non-alphanumeric characters, neither removes stop words, so a
+query matches the same articles on both databases (migrations 0003 and 0007). Neither object
+is part of the ORM metadata: :func:`include_object` hides them from Alembic's
+model/database comparison.
 """
 
 from __future__ import annotations
