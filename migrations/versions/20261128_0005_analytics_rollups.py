@@ -1,7 +1,7 @@
 """analytics rollups: daily and monthly pre-aggregated counts, dirty days and their triggers
 
-Eight rollup tables (``rollup_{articles,topics,countries,keywords}_{daily,monthly}``, see
-``preventia.models.rollups``) and ``rollup_dirty_days``. Triggers on ``articles``,
+Ten rollup tables (``rollup_{articles,topics,countries,keywords,topic_countries}_{daily,
+monthly}``, see ``preventia.models.rollups``) and ``rollup_dirty_days``. Triggers on ``articles``,
 ``article_topics``, ``article_countries`` and ``article_keywords`` record the UTC day
 (``0001-01-01`` for undated articles) of every change analytics could see; the refresher
 (``preventia db refresh-rollups``) recomputes those days. Existing articles' days are marked
@@ -11,7 +11,7 @@ refresh-rollups --full`` after upgrading a database that holds articles).
 PostgreSQL: statement-level triggers with transition tables (one statement per batch, not
 per row); the dirty-day upsert locks the day's row until the writer commits, so a refresher
 running at the same time skips that day (``FOR UPDATE SKIP LOCKED``) instead of clearing a
-change it cannot see yet. SQLite: row-level triggers with ``INSERT OR IGNORE`` (one writer).
+change it cannot see yet. SQLite: row-level triggers inserting a day unless present (one writer at a time).
 
 Note for later SQLite migrations: a batch operation that rebuilds ``articles`` or a label
 table drops its triggers; such a migration must create them again (and those of 0003).
@@ -34,7 +34,7 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KINDS = ("articles", "topics", "countries", "keywords")
+KINDS = ("articles", "topics", "countries", "keywords", "topic_countries")
 GRAINS = ("daily", "monthly")
 MEASURES = [f"{p}_{s}" for p in ("n", "o") for s in ("positive", "neutral", "negative", "untoned")]
 LABEL_TABLES = ("article_topics", "article_countries", "article_keywords")
@@ -45,12 +45,29 @@ def _labels(kind: str) -> list[sa.Column[Any]]:
         return [sa.Column("topic", sa.String(length=40), nullable=False)]
     if kind == "countries":
         return [sa.Column("country", sa.String(length=2), nullable=False)]
+    if kind == "topic_countries":
+        return [
+            sa.Column("topic", sa.String(length=40), nullable=False),
+            sa.Column("country", sa.String(length=2), nullable=False),
+        ]
     if kind == "keywords":
         return [
             sa.Column("kind", sa.Enum(native_enum=False, length=20), nullable=False),
             sa.Column("value", sa.String(length=200), nullable=False),
         ]
     return []
+
+
+def _grain(kind: str) -> list[sa.Column[Any]]:
+    """Day, source, language, relevance, status (the topic x country pairs: day, status)."""
+    columns = [sa.Column("day", sa.Date(), nullable=False)]
+    if kind != "topic_countries":
+        columns += [
+            sa.Column("source_id", sa.Integer(), nullable=True),
+            sa.Column("language", sa.String(length=8), nullable=True),
+            sa.Column("relevance", sa.Enum(native_enum=False, length=20), nullable=True),
+        ]
+    return [*columns, sa.Column("status", sa.Enum(native_enum=False, length=20), nullable=False)]
 
 
 def _create_tables() -> None:
@@ -64,11 +81,7 @@ def _create_tables() -> None:
             name = f"rollup_{kind}_{grain}"
             op.create_table(
                 name,
-                sa.Column("day", sa.Date(), nullable=False),
-                sa.Column("source_id", sa.Integer(), nullable=True),
-                sa.Column("language", sa.String(length=8), nullable=True),
-                sa.Column("relevance", sa.Enum(native_enum=False, length=20), nullable=True),
-                sa.Column("status", sa.Enum(native_enum=False, length=20), nullable=False),
+                *_grain(kind),
                 *_labels(kind),
                 *(sa.Column(m, sa.Integer(), nullable=False) for m in MEASURES),
             )
@@ -77,14 +90,18 @@ def _create_tables() -> None:
 
 # --- SQLite: row-level triggers ------------------------------------------------------------
 # The day of a row: coalesce(date(published_at), '0001-01-01'); counted: stored, duplicate.
+# "WHERE day NOT IN" rather than INSERT OR IGNORE: inside a foreign-key action (a deleted
+# article's copies, a deleted source's articles) SQLite applies the action's ABORT instead.
 
 _SQLITE_ARTICLE_INSERT = """WHEN new.status IN ('stored', 'duplicate') BEGIN
-    INSERT OR IGNORE INTO rollup_dirty_days (day)
-    VALUES (coalesce(date(new.published_at), '0001-01-01'));
+    INSERT INTO rollup_dirty_days (day)
+    SELECT d FROM (SELECT coalesce(date(new.published_at), '0001-01-01') AS d)
+    WHERE d NOT IN (SELECT day FROM rollup_dirty_days);
 END"""
 _SQLITE_ARTICLE_DELETE = """WHEN old.status IN ('stored', 'duplicate') BEGIN
-    INSERT OR IGNORE INTO rollup_dirty_days (day)
-    VALUES (coalesce(date(old.published_at), '0001-01-01'));
+    INSERT INTO rollup_dirty_days (day)
+    SELECT d FROM (SELECT coalesce(date(old.published_at), '0001-01-01') AS d)
+    WHERE d NOT IN (SELECT day FROM rollup_dirty_days);
 END"""
 _SQLITE_ARTICLE_UPDATE = """WHEN (old.status IN ('stored', 'duplicate')
         OR new.status IN ('stored', 'duplicate'))
@@ -92,16 +109,22 @@ _SQLITE_ARTICLE_UPDATE = """WHEN (old.status IN ('stored', 'duplicate')
         OR old.language IS NOT new.language OR old.relevance IS NOT new.relevance
         OR old.tone IS NOT new.tone OR old.status IS NOT new.status
         OR (old.duplicate_of IS NULL) IS NOT (new.duplicate_of IS NULL)) BEGIN
-    INSERT OR IGNORE INTO rollup_dirty_days (day)
-    VALUES (coalesce(date(old.published_at), '0001-01-01')),
-           (coalesce(date(new.published_at), '0001-01-01'));
+    INSERT INTO rollup_dirty_days (day)
+    SELECT d FROM (
+        SELECT coalesce(date(old.published_at), '0001-01-01') AS d
+        UNION SELECT coalesce(date(new.published_at), '0001-01-01')
+    ) WHERE d NOT IN (SELECT day FROM rollup_dirty_days);
 END"""
-_SQLITE_LABEL_NEW = """INSERT OR IGNORE INTO rollup_dirty_days (day)
-    SELECT coalesce(date(articles.published_at), '0001-01-01') FROM articles
-    WHERE articles.id = new.article_id AND articles.status IN ('stored', 'duplicate');"""
-_SQLITE_LABEL_OLD = """INSERT OR IGNORE INTO rollup_dirty_days (day)
-    SELECT coalesce(date(articles.published_at), '0001-01-01') FROM articles
-    WHERE articles.id = old.article_id AND articles.status IN ('stored', 'duplicate');"""
+_SQLITE_LABEL_NEW = """INSERT INTO rollup_dirty_days (day)
+    SELECT d FROM (
+        SELECT coalesce(date(articles.published_at), '0001-01-01') AS d FROM articles
+        WHERE articles.id = new.article_id AND articles.status IN ('stored', 'duplicate')
+    ) WHERE d NOT IN (SELECT day FROM rollup_dirty_days);"""
+_SQLITE_LABEL_OLD = """INSERT INTO rollup_dirty_days (day)
+    SELECT d FROM (
+        SELECT coalesce(date(articles.published_at), '0001-01-01') AS d FROM articles
+        WHERE articles.id = old.article_id AND articles.status IN ('stored', 'duplicate')
+    ) WHERE d NOT IN (SELECT day FROM rollup_dirty_days);"""
 
 
 def _sqlite_triggers() -> list[tuple[str, str, str]]:

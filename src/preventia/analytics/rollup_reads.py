@@ -42,18 +42,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from preventia.analytics.rollups import (
-    LABEL_MODELS,
     base_select,
     dialect_of,
     dirty_days,
     first_of_month,
+    label_column,
     next_month,
     published_in,
 )
 from preventia.articles.filters import ArticleFilters, conditions
 from preventia.db.fts import Interval, date_bucket
-from preventia.models import Article, ArticleStatus, Source, Tone
-from preventia.models.rollups import GRAIN, LABELS, MEASURES, ROLLUPS, TONE_SUFFIXES, UNDATED
+from preventia.models import ArticleStatus, Source, Tone
+from preventia.models.rollups import GRAIN_OF, LABELS, MEASURES, ROLLUPS, TONE_SUFFIXES, UNDATED
 
 MAX_DIRTY_DAYS = 62
 # The fact kind a distribution counts.
@@ -96,7 +96,12 @@ def plan(session: Session, filters: ArticleFilters, facts: str = "articles") -> 
     elif countries:
         label = ("countries", "country", countries[0])
     if label is not None and facts != "articles":
-        return None
+        # The story countries of one topic: the small topic x country pairs, which know
+        # day, status and tone only.
+        per_article = filters.source or filters.language or filters.relevance
+        if facts != "countries" or not topics or per_article or filters.outlet_country:
+            return None
+        label = ("topic_countries", "topic", topics[0].value)
     dirty = dirty_days(session)
     if len(dirty) > MAX_DIRTY_DAYS:
         return None
@@ -142,13 +147,22 @@ def _within(day: date, lo: date | None, hi: date | None) -> bool:
 
 
 def _segments(
-    session: Session, filters: ArticleFilters, plan: Plan, facts: str, where: Where | None
+    session: Session,
+    filters: ArticleFilters,
+    plan: Plan,
+    facts: str,
+    where: Where | None,
+    *,
+    months: bool = True,
 ) -> Any:
+    """The union of the segments; without ``months`` only daily rows (day and week buckets)."""
+    if plan.label is not None:
+        facts = plan.label[0]  # one topic or country filter: count that label's rows
     lo, hi = filters.published_from, filters.published_to
     dirty = plan.dirty
     dirty_months = {first_of_month(d) for d in dirty if d != UNDATED}
     undated = lo is None and hi is None
-    span = _full_months(lo, hi)
+    span = _full_months(lo, hi) if months else None
     parts: list[Any] = []
 
     def rollup(grain: str, days: list[Any]) -> Any:
@@ -160,15 +174,18 @@ def _segments(
         extra = [where(column)] if where is not None else []
         if plan.label is not None:
             extra.append(column(plan.label[1]) == plan.label[2])
-        names = [*GRAIN, *LABELS[facts], *MEASURES]
+        names = [*GRAIN_OF[facts], *LABELS[facts], *MEASURES]
         return select(*(table.c[n] for n in names)).where(
             *days, *_attributes(column, filters), *extra
         )
 
-    ranges: list[tuple[date, date]] = []
+    daily = ROLLUPS[(facts, "daily")].c.day
+    picked: list[Any] = []
     if span is None:
-        assert lo is not None and hi is not None
-        ranges.append((lo, hi))
+        bounds = [daily > UNDATED]
+        bounds += [daily >= lo] if lo is not None else []
+        bounds += [daily <= hi] if hi is not None else []
+        picked.append(and_(*bounds))
     else:
         m_lo, m_hi = span
         monthly = ROLLUPS[(facts, "monthly")].c.day
@@ -180,6 +197,7 @@ def _segments(
         if dirty_months:
             days.append(monthly.not_in(sorted(dirty_months)))
         parts.append(rollup("monthly", days))
+        ranges: list[tuple[date, date]] = []
         if lo is not None and m_lo is not None and lo < m_lo:
             ranges.append((lo, m_lo - timedelta(days=1)))
         if hi is not None and m_hi is not None and hi >= next_month(m_hi):
@@ -187,8 +205,7 @@ def _segments(
         for month in sorted(dirty_months):
             if _within(month, m_lo, m_hi):
                 ranges.append((month, next_month(month) - timedelta(days=1)))
-    daily = ROLLUPS[(facts, "daily")].c.day
-    picked: list[Any] = [and_(daily >= a, daily <= b) for a, b in ranges]
+        picked += [and_(daily >= a, daily <= b) for a, b in ranges]
     if undated:
         picked.append(daily == UNDATED)
     if picked:
@@ -213,10 +230,9 @@ def _dirty_segment(
     days: set[date],
 ) -> Any:
     dialect = dialect_of(session)
-    model: Any = LABEL_MODELS.get(facts, Article)
 
     def column(name: str) -> Any:
-        return getattr(model, name)
+        return label_column(facts, name)
 
     restrict: list[Any] = [published_in(days), *conditions(filters, dialect)]
     if where is not None:
@@ -226,10 +242,8 @@ def _dirty_segment(
     return base_select(dialect, facts, and_(*restrict))
 
 
-def _facts(
-    session: Session, filters: ArticleFilters, plan: Plan, where: Where | None = None
-) -> Any:
-    return _segments(session, filters, plan, plan.facts, where)
+def _facts(session: Session, filters: ArticleFilters, plan: Plan, *, months: bool = True) -> Any:
+    return _segments(session, filters, plan, plan.facts, None, months=months)
 
 
 def _tones(filters: ArticleFilters) -> list[str | None]:
@@ -324,7 +338,7 @@ def _bucket(dialect: str, column: Any, interval: Interval) -> ColumnElement[str]
 def timeline_tone(
     session: Session, filters: ArticleFilters, plan: Plan, interval: Interval
 ) -> list[tuple[str, Tone | None, int]]:
-    f = _facts(session, filters, plan)
+    f = _facts(session, filters, plan, months=interval == "month")
     bucket = _bucket(dialect_of(session), f.c.day, interval)
     query = (
         select(bucket, *(_sum(_tone_column(f, filters, t)) for t in TONES))
@@ -342,7 +356,7 @@ def timeline_tone(
 def timeline_topics(
     session: Session, filters: ArticleFilters, plan: Plan, interval: Interval
 ) -> list[tuple[str, str, int]]:
-    f = _segments(session, filters, plan, "topics", None)
+    f = _segments(session, filters, plan, "topics", None, months=interval == "month")
     bucket = _bucket(dialect_of(session), f.c.day, interval)
     count = _sum(_count(f, filters))
     query = (

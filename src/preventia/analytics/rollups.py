@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -40,7 +41,7 @@ from preventia.db import make_engine
 from preventia.models import Article, ArticleCountry, ArticleKeyword, ArticleTopic
 from preventia.models.rollups import (
     COUNTED_STATUSES,
-    GRAIN,
+    GRAIN_OF,
     LABELS,
     MEASURES,
     ROLLUPS,
@@ -132,20 +133,29 @@ def measures_of_articles() -> list[Any]:
     return columns
 
 
+def label_column(kind: str, name: str) -> Any:
+    """A column of the base tables by its rollup name, for a fact kind."""
+    if name == "day":
+        raise ValueError("the day is computed (article_day)")
+    if kind == "topic_countries" and name in ("topic", "country"):
+        return ArticleTopic.topic if name == "topic" else ArticleCountry.country
+    model = LABEL_MODELS.get(kind, Article)
+    return getattr(model, name) if hasattr(model, name) else getattr(Article, name)
+
+
 def base_select(dialect: str, kind: str, where: Any) -> Any:
     """The daily rows of one rollup table computed from the base tables."""
-    day = article_day(dialect)
-    keys: list[Any] = [
-        day,
-        Article.source_id,
-        Article.language,
-        Article.relevance,
-        Article.status,
-    ]
+    keys: list[Any] = [article_day(dialect)]
+    keys += [label_column(kind, name) for name in [*GRAIN_OF[kind][1:], *LABELS[kind]]]
     query = select()
-    if kind != "articles":
+    if kind == "topic_countries":
+        query = (
+            query.select_from(ArticleTopic)
+            .join(ArticleCountry, ArticleCountry.article_id == ArticleTopic.article_id)
+            .join(Article, Article.id == ArticleTopic.article_id)
+        )
+    elif kind != "articles":
         model = LABEL_MODELS[kind]
-        keys += [getattr(model, name) for name in LABELS[kind]]
         query = query.select_from(model).join(Article, Article.id == model.article_id)
     else:
         query = query.select_from(Article)
@@ -157,13 +167,13 @@ def base_select(dialect: str, kind: str, where: Any) -> Any:
 
 
 def _columns(kind: str) -> list[str]:
-    return [*GRAIN, *LABELS[kind], *MEASURES]
+    return [*GRAIN_OF[kind], *LABELS[kind], *MEASURES]
 
 
 def _monthly_select(dialect: str, kind: str, where: Any) -> Any:
     daily = ROLLUPS[(kind, "daily")]
     month = month_of(dialect, daily.c.day)
-    keys = [month, *(daily.c[name] for name in [*GRAIN[1:], *LABELS[kind]])]
+    keys = [month, *(daily.c[name] for name in [*GRAIN_OF[kind][1:], *LABELS[kind]])]
     sums = [func.sum(daily.c[m]) for m in MEASURES]
     return select(*keys, *sums).where(daily.c.day > UNDATED, where).group_by(*keys)
 
@@ -252,11 +262,23 @@ def refresh_in_own_transaction(engine: Engine) -> RefreshResult | None:
         return None
 
 
-def rollup_refresher(database_url: str) -> Callable[[], None]:
-    """What to call after storing articles: recompute the days they changed (never raises)."""
+def refresh_after_commit(session: Session) -> None:
+    """For an ``after_commit`` hook: refresh on the session's engine (never raises)."""
+    bind = session.get_bind()
+    refresh_in_own_transaction(bind if isinstance(bind, Engine) else bind.engine)
+
+
+def rollup_refresher(database_url: str, min_interval: float = 2.0) -> Callable[[], None]:
+    """What to call after storing articles: recompute the days they changed, at most once
+    per ``min_interval`` seconds (never raises; days left dirty are still read right)."""
+    last = [float("-inf")]
 
     def refresh() -> None:
+        now = time.monotonic()
         with _engines_lock:
+            if now - last[0] < min_interval:
+                return
+            last[0] = now
             engine = _engines.get(database_url)
             if engine is None:
                 engine = _engines[database_url] = make_engine(database_url)

@@ -1,13 +1,16 @@
-"""``preventia db …``: schema migrations."""
+"""``preventia db …``: schema migrations and the analytics rollups."""
 
 from __future__ import annotations
 
 import typer
 
-from preventia.cli.common import console, fail, load_settings, open_database
+from preventia.analytics import rollups
+from preventia.cli.common import command_session, console, fail, load_settings, open_database
 from preventia.db import migrate
 
-app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_help=True)
+app = typer.Typer(
+    help="Database schema migrations (Alembic) and analytics rollups.", no_args_is_help=True
+)
 
 
 @app.command("upgrade")
@@ -46,3 +49,16 @@ def current() -> None:
     finally:
         database.dispose()
     typer.echo(f"current: {now or 'empty'}  head: {migrate.head_revision(settings.database_url)}")
+
+
+@app.command("refresh-rollups")
+def refresh_rollups(
+    full: bool = typer.Option(
+        False, "--full", help="Rebuild every rollup row, not only dirty days."
+    ),
+) -> None:
+    """Recompute the analytics rollups of the days changed since the last refresh."""
+    with command_session() as session:
+        result = rollups.refresh_rollups(session, full=full)
+    what = "rebuilt" if result.full else "refreshed"
+    console.print(f"analytics rollups {what}: {result.days} days, {result.months} months")

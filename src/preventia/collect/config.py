@@ -7,19 +7,27 @@ from collections.abc import Callable, Sequence
 import redis
 
 from preventia.analytics.cache import bump_analytics_version
+from preventia.analytics.rollups import rollup_refresher
 from preventia.collect.cycle_types import CycleOptions
 from preventia.collect.fetch_types import FetchOptions
 from preventia.settings import Settings
 
 
 def analytics_invalidator(settings: Settings) -> Callable[[], None]:
-    """What to call after storing articles: analytics answers cached until then are stale."""
+    """What to call after storing articles: refresh the analytics rollups of the days they
+    changed, then drop the analytics answers cached until then."""
     client = (
         redis.Redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
         if settings.redis_url
         else None
     )
-    return lambda: bump_analytics_version(client)
+    refresh = rollup_refresher(settings.database_url)
+
+    def invalidate() -> None:
+        refresh()
+        bump_analytics_version(client)
+
+    return invalidate
 
 
 def fetch_options(settings: Settings) -> FetchOptions:

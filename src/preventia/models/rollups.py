@@ -1,12 +1,15 @@
 """Pre-aggregated analytics counts (rollups) and the days whose rollup rows are out of date.
 
-Every rollup table has the same grain — the UTC day of publication (``UNDATED`` for articles
-without a date), source, language, relevance and status — and the same eight counts: the
-articles of each tone (``n_<tone>``, ``untoned`` for none) and of those the ones that are no
-copy of another article (``o_<tone>``: ``duplicate_of IS NULL``). The topic, story country
-and keyword tables add their label to the grain and count one row per article and label.
-Each table exists per day (``*_daily``) and per month (``*_monthly``: ``day`` is the first
-of the month, built from the daily rows; undated articles only have daily rows).
+Every rollup table has the same grain — the UTC day of publication (``UNDATED`` for
+articles without a date), source, language, relevance and status (except topic x country,
+below) — and the same eight counts: the articles of each tone (``n_<tone>``, ``untoned`` for
+none) and of those the ones that are no copy of another article (``o_<tone>``:
+``duplicate_of IS NULL``). The topic, story country and keyword tables add their label to
+the grain and count one row per article and label.
+The topic x story country table (``rollup_topic_countries_*``: the story countries of one
+topic) keeps only day and status before its labels. Each table exists per day
+(``*_daily``) and per month (``*_monthly``: ``day`` is the first of the month, built from
+the daily rows; undated articles only have daily rows).
 
 Only articles that analytics can count are rolled up (status ``stored`` or ``duplicate``).
 Database triggers (migration 0005) record in ``rollup_dirty_days`` every day whose articles
@@ -43,6 +46,12 @@ LABELS: dict[str, tuple[str, ...]] = {
     "topics": ("topic",),
     "countries": ("country",),
     "keywords": ("kind", "value"),
+    "topic_countries": ("topic", "country"),
+}
+# Fact kind -> its grain before the labels. Topic x story country pairs (the story
+# countries of one topic) keep only day and status, so that they stay small.
+GRAIN_OF: dict[str, tuple[str, ...]] = {kind: GRAIN for kind in LABELS} | {
+    "topic_countries": ("day", "status")
 }
 GRAINS = ("daily", "monthly")
 
@@ -58,6 +67,11 @@ def _label_columns(kind: str) -> list[Column[Any]]:
         return [Column("topic", String(40), nullable=False)]
     if kind == "countries":
         return [Column("country", String(2), nullable=False)]
+    if kind == "topic_countries":
+        return [
+            Column("topic", String(40), nullable=False),
+            Column("country", String(2), nullable=False),
+        ]
     if kind == "keywords":
         return [
             Column("kind", str_enum(KeywordKind), nullable=False),
@@ -68,14 +82,17 @@ def _label_columns(kind: str) -> list[Column[Any]]:
 
 def _rollup(kind: str, grain: str) -> Table:
     name = f"rollup_{kind}_{grain}"
+    columns: dict[str, Column[Any]] = {
+        "day": Column("day", Date, nullable=False),
+        "source_id": Column("source_id", Integer),
+        "language": Column("language", String(8)),
+        "relevance": Column("relevance", str_enum(Relevance)),
+        "status": Column("status", str_enum(ArticleStatus), nullable=False),
+    }
     return Table(
         name,
         Base.metadata,
-        Column("day", Date, nullable=False),
-        Column("source_id", Integer),
-        Column("language", String(8)),
-        Column("relevance", str_enum(Relevance)),
-        Column("status", str_enum(ArticleStatus), nullable=False),
+        *(columns[c] for c in GRAIN_OF[kind]),
         *_label_columns(kind),
         *(Column(m, Integer, nullable=False) for m in MEASURES),
         Index(f"ix_{name}_day", "day"),
