@@ -209,3 +209,13 @@ def test_language_delegates_to_the_platform_detector(monkeypatch: pytest.MonkeyP
         monkeypatch.undo()
         language._platform_detector.cache_clear()
     assert language.detect_language("   ") is None
+
+
+def test_language_sample_ends_on_a_whole_word() -> None:
+    from preventia.extract.language import sample_of
+
+    text = "word " * 400
+    sample = sample_of(text, 1000)
+    assert len(sample) <= 1000 and sample.endswith("word")
+    assert sample_of("short text", 1000) == "short text"
+    assert sample_of("x" * 3000, 1000) == "x" * 1000  # one long token: cut as is
