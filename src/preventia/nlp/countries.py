@@ -63,15 +63,24 @@ class CountryFinder:
                 for entry in kinds.get(kind, []):
                     self.lookup.setdefault(_key(entry), (code, weight))
         self.max_len = min(MAX_NGRAM, max(len(k.split()) for k in self.lookup))
+        # Longest entry (in tokens, capped at max_len) starting with each first token: a
+        # token that starts no entry of two or more tokens needs only the 1-gram lookup.
+        self.longest: dict[str, int] = {}
+        for key in self.lookup:
+            words = key.split()
+            size = min(len(words), self.max_len)
+            if words and size > self.longest.get(words[0], 1):
+                self.longest[words[0]] = size
 
     def _matches(self, text: str) -> list[tuple[str | None, float, str]]:
         """Longest gazetteer entries in `text`, left to right, without overlaps."""
         tokens = _tokens(text)
         found: list[tuple[str | None, float, str]] = []
+        longest = self.longest
         i = 0
         while i < len(tokens):
-            for n in range(min(self.max_len, len(tokens) - i), 0, -1):
-                key = " ".join(tokens[i : i + n])
+            for n in range(min(longest.get(tokens[i], 1), len(tokens) - i), 0, -1):
+                key = " ".join(tokens[i : i + n]) if n > 1 else tokens[i]
                 hit = self.lookup.get(key)
                 if hit is None and n == 1 and key.endswith("."):
                     key = key[:-1]

@@ -26,6 +26,7 @@ JOINERS = frozenset({"de", "del"})
 _NCT_RE = re.compile(r"\bNCT\d{8}\b")
 _DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>,;]+[^\s\"'<>,;.)]")
 _PMID_RE = re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.I)
+_WORD_RE = re.compile(r"\w+")
 _TOKEN_RE = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]|[.,;:!?()\"“”«»]|\n")
 
 
@@ -122,6 +123,7 @@ class KeywordExtractor:
 def _surface_forms(doc: PreparedText) -> dict[str, str]:
     """Folded word -> its accented lower-case spelling in the text (first seen)."""
     forms: dict[str, str] = {}
-    for word in re.findall(r"\w+", f"{doc.title} {doc.body[:20_000]}".lower()):
+    words = _WORD_RE.findall(f"{doc.title} {doc.body[:20_000]}".lower())
+    for word in dict.fromkeys(words):  # each spelling once, in order of first sight
         forms.setdefault(fold(word), word)
     return forms

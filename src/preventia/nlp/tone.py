@@ -114,11 +114,14 @@ class ToneScorer:
         """Add every cue of `folded` to the tally of its zone (phrases first, then cues)."""
         original = folded
         for regex, sign, weight in self.rules:
+            found = False
             for m in regex.finditer(folded):
+                found = True
                 zone, factor = zone_of(m.start())
                 flipped = -sign if self._negated(original, m.start()) else sign
                 tallies[zone].add(flipped, weight * factor, m.group(0))
-            folded = regex.sub(_blank, folded)
+            if found:  # blank what matched so that later rules do not count it again
+                folded = regex.sub(_blank, folded)
 
     def _damping(self, doc: PreparedText, body: _Tally) -> float:
         """How much hedges and a mixed body pull the score towards neutral."""
