@@ -86,3 +86,17 @@ def test_shingles_are_case_and_punctuation_insensitive() -> None:
     assert shingles("Breast cancer, screening!") == shingles("breast CANCER screening")
     assert shingles("two words", size=3) == {"two words"}
     assert shingles("", size=3) == set()
+
+
+def test_signatures_match_datasketch_defaults() -> None:
+    """The cached permutations give the signature a fresh MinHash would (so signatures
+    made before and after the cache compare)."""
+    from datasketch import MinHash
+
+    text = "Breast cancer screening with mammography finds tumours early in many women."
+    options = NearDuplicateOptions()
+    signature = NearDuplicateIndex(options).minhash(text)
+    reference = MinHash(num_perm=options.num_perm, seed=options.seed)
+    reference.update_batch([gram.encode("utf-8") for gram in shingles(text)])
+    assert signature is not None
+    assert list(signature.hashvalues) == list(reference.hashvalues)

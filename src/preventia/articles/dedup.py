@@ -13,6 +13,8 @@ import re
 import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
@@ -50,6 +52,13 @@ def shingles(text: str, size: int = 3) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+@cache
+def _permutations(num_perm: int, seed: int) -> Any:
+    """MinHash's permutation parameters for ``(num_perm, seed)``: drawn once, not at every
+    signature (that costs ~0.5 ms, a quarter of signing an article)."""
+    return MinHash(num_perm=num_perm, seed=seed).permutations
+
+
 class NearDuplicateIndex:
     """Articles seen so far, searchable for near copies of a new text."""
 
@@ -81,7 +90,11 @@ class NearDuplicateIndex:
         grams = shingles(text, self.options.shingle_size)
         if not grams:
             return None
-        signature = MinHash(num_perm=self.options.num_perm, seed=self.options.seed)
+        signature = MinHash(
+            num_perm=self.options.num_perm,
+            seed=self.options.seed,
+            permutations=_permutations(self.options.num_perm, self.options.seed),
+        )
         signature.update_batch([gram.encode("utf-8") for gram in grams])
         return LeanMinHash(signature)
 
