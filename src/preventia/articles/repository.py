@@ -6,11 +6,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from preventia.db.dialect import insert_ignore
-from preventia.models import Article, ArticleStatus, SeenUrl
+from preventia.models import (
+    Article,
+    ArticleCountry,
+    ArticleKeyword,
+    ArticleStatus,
+    ArticleTopic,
+    SeenUrl,
+)
 
 
 def seen_url_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
@@ -43,18 +50,52 @@ def mark_seen(
     return insert_ignore(session, table, values)  # type: ignore[arg-type]
 
 
-def by_canonical_url(session: Session, canonical_url: str) -> Article | None:
-    return session.scalar(select(Article).where(Article.canonical_url == canonical_url))
+def mark_seen_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Record several URLs (``url_hash``, ``url``, ``source_id``, ``article_id``,
+    ``outcome``) in one statement; URLs already recorded are ignored (idempotent)."""
+    values = [{**row, "url": str(row["url"])[:2048]} for row in rows]
+    insert_ignore(session, SeenUrl.__table__, values)  # type: ignore[arg-type]
 
 
-def first_with_content_hash(session: Session, content_hash: str) -> Article | None:
+def id_by_canonical_url(session: Session, canonical_url: str) -> int | None:
+    """The id of the article stored under ``canonical_url`` (no row loaded)."""
+    found = session.scalar(select(Article.id).where(Article.canonical_url == canonical_url))
+    return int(found) if found is not None else None
+
+
+def first_id_with_content_hash(session: Session, content_hash: str) -> int | None:
+    """The id of the first original article with this content hash."""
     query = (
-        select(Article)
+        select(Article.id)
         .where(Article.content_hash == content_hash, Article.duplicate_of.is_(None))
         .order_by(Article.id)
         .limit(1)
     )
-    return session.scalar(query)
+    found = session.scalar(query)
+    return int(found) if found is not None else None
+
+
+def insert_article(
+    session: Session,
+    values: dict[str, Any],
+    topics: Sequence[dict[str, Any]] = (),
+    countries: Sequence[dict[str, Any]] = (),
+    keywords: Sequence[dict[str, Any]] = (),
+) -> int:
+    """Insert one article row and its label rows (Core statements: no unit of work); the
+    label rows get the new id. Returns the id."""
+    table = Article.__table__
+    statement = insert(table).returning(table.c.id)  # type: ignore[arg-type]
+    article_id = int(session.execute(statement, values).scalar_one())
+    for model, rows in (
+        (ArticleTopic, topics),
+        (ArticleCountry, countries),
+        (ArticleKeyword, keywords),
+    ):
+        if rows:
+            label_rows = [{**row, "article_id": article_id} for row in rows]
+            session.execute(insert(model.__table__), label_rows)  # type: ignore[arg-type]
+    return article_id
 
 
 def add(session: Session, article: Article) -> Article:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table
@@ -18,9 +19,15 @@ def _insert(session: Session, table: Table) -> Any:
     raise NotImplementedError(f"unsupported database dialect {dialect!r}")
 
 
-def insert_ignore(session: Session, table: Table, values: dict[str, Any]) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted."""
-    statement = _insert(session, table).values(**values).on_conflict_do_nothing()
+def insert_ignore(
+    session: Session, table: Table, values: dict[str, Any] | Sequence[dict[str, Any]]
+) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING of one row, or of several in one statement (a
+    multi-row VALUES); True when a row was inserted."""
+    if not isinstance(values, dict) and not values:
+        return False
+    rows = values if isinstance(values, dict) else list(values)
+    statement = _insert(session, table).values(rows).on_conflict_do_nothing()
     result = session.execute(statement)
     return bool(getattr(result, "rowcount", 0))
 
