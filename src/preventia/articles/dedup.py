@@ -1,7 +1,7 @@
 """Near-duplicate detection (syndicated copies, light rewrites) with MinHash + LSH.
 
-Pure and in memory: the pipeline rebuilds the index from stored ``(id, text)`` pairs with
-:meth:`NearDuplicateIndex.from_pairs` and asks :meth:`~NearDuplicateIndex.query` before
+Pure and in memory: the pipeline fills the index from stored ``(id, text)`` pairs (and keeps
+it up to date across cycles, see ``Collector``) and asks :meth:`~NearDuplicateIndex.query` before
 storing a new article; a hit is that article's ``duplicate_of``. Similarity is the Jaccard
 index of word shingles (3 consecutive words of the case-folded text), estimated by MinHash;
 LSH only proposes candidates, each is then checked against the threshold.
@@ -68,6 +68,7 @@ class NearDuplicateIndex:
         self._lsh = MinHashLSH(threshold=lsh_threshold, num_perm=self.options.num_perm)
         self._hashes: dict[ArticleId, LeanMinHash] = {}
         self._order: dict[ArticleId, int] = {}
+        self._added = 0
 
     @classmethod
     def from_pairs(
@@ -98,10 +99,15 @@ class NearDuplicateIndex:
         signature.update_batch([gram.encode("utf-8") for gram in grams])
         return LeanMinHash(signature)
 
-    def add(self, article_id: ArticleId, text: str) -> bool:
+    def ids(self) -> list[ArticleId]:
+        """The indexed ids."""
+        return list(self._hashes)
+
+    def add(self, article_id: ArticleId, text: str, *, rank: int | None = None) -> bool:
         """Index ``text`` under ``article_id``; False (nothing indexed) for an empty text.
 
-        Re-adding a known id replaces its text.
+        Re-adding a known id replaces its text. Matches come earliest ``rank`` first
+        (default: the order of addition).
         """
         signature = self.minhash(text)
         if article_id in self._hashes:
@@ -110,12 +116,14 @@ class NearDuplicateIndex:
             return False
         self._lsh.insert(article_id, signature)
         self._hashes[article_id] = signature
-        self._order[article_id] = len(self._order)
+        self._order[article_id] = self._added if rank is None else rank
+        self._added += 1
         return True
 
     def remove(self, article_id: ArticleId) -> None:
         """Forget ``article_id`` (no error if unknown)."""
         if self._hashes.pop(article_id, None) is not None:
+            self._order.pop(article_id, None)
             self._lsh.remove(article_id)
 
     def query(self, text: str, *, exclude: ArticleId | None = None) -> ArticleId | None:
@@ -128,7 +136,7 @@ class NearDuplicateIndex:
         self, text: str, *, exclude: ArticleId | None = None
     ) -> list[tuple[ArticleId, float]]:
         """Indexed articles at or above the threshold with their estimated Jaccard
-        similarity, earliest added first."""
+        similarity, earliest (added, or ranked) first."""
         signature = self.minhash(text)
         if signature is None:
             return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -104,11 +104,11 @@ def add(session: Session, article: Article) -> Article:
     return article
 
 
-def texts_for_dedup(session: Session, since: datetime, limit: int) -> Sequence[tuple[int, str]]:
-    """The newest original (not duplicate) stored articles with text, oldest of them first,
-    for the MinHash index."""
+def ids_for_dedup(session: Session, since: datetime, limit: int) -> list[int]:
+    """The newest original (not duplicate) stored articles with text, oldest of them first:
+    the ids the MinHash index should hold (a near copy points at the first one)."""
     query = (
-        select(Article.id, Article.text)
+        select(Article.id)
         .where(
             Article.status == ArticleStatus.STORED,
             Article.text.is_not(None),
@@ -117,8 +117,19 @@ def texts_for_dedup(session: Session, since: datetime, limit: int) -> Sequence[t
         .order_by(Article.id.desc())
         .limit(limit)
     )
-    newest_first = [(row.id, row.text) for row in session.execute(query)]
-    return newest_first[::-1]  # oldest first, so a near copy points at the first one
+    return [int(i) for i in session.scalars(query)][::-1]
+
+
+def texts_by_id(session: Session, ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+    """(id, stored text) of these articles, in the given order, read 500 at a time (those
+    without text are left out)."""
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        query = select(Article.id, Article.text).where(
+            Article.id.in_(chunk), Article.text.is_not(None)
+        )
+        texts = {int(row.id): str(row.text) for row in session.execute(query)}
+        yield from ((i, texts[i]) for i in chunk if i in texts)
 
 
 def purge_text(session: Session, source_id: int, older_than: datetime, now: datetime) -> int:

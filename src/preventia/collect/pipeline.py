@@ -169,13 +169,23 @@ class Collector:
             jobs_repository.finish(session, job_id, status, dict(totals), error)
 
     def _load_near_duplicates(self) -> None:
+        """Bring the near-duplicate index up to date with the stored articles: the newest
+        ``DEDUP_MAX_TEXTS`` originals with text fetched within ``DEDUP_WINDOW`` (what a
+        rebuild would hold). The index is kept across cycles: only the articles it lacks
+        (stored by other processes, or all of them at start) are read and signed, and
+        those that left the window are dropped."""
+        index = self.near_duplicates
         with transaction(self.database.read_sessions) as session:
-            pairs = articles_repository.texts_for_dedup(
+            wanted = articles_repository.ids_for_dedup(
                 session, utcnow() - DEDUP_WINDOW, DEDUP_MAX_TEXTS
             )
-        index = PresignedIndex.from_pairs(pairs)
-        assert isinstance(index, PresignedIndex)
-        self.near_duplicates = index
+            keep = set(wanted)
+            for article_id in index.ids():
+                if article_id not in keep:
+                    index.remove(article_id)
+            missing = [article_id for article_id in wanted if article_id not in index]
+            for article_id, text in articles_repository.texts_by_id(session, missing):
+                index.add(article_id, text)
 
     def refresh_near_duplicates(self) -> None:
         """Reload the near-duplicate index from the stored articles (task mode, at start)."""

@@ -24,7 +24,7 @@ from functools import cache
 
 from datasketch import LeanMinHash
 
-from preventia.articles.dedup import NearDuplicateIndex, NearDuplicateOptions
+from preventia.articles.dedup import ArticleId, NearDuplicateIndex, NearDuplicateOptions
 from preventia.extract import extract_article
 from preventia.extract.schemas import ExtractedArticle
 from preventia.nlp import AnalysisResult, analyze, get_analyzer
@@ -61,6 +61,13 @@ class PresignedIndex(NearDuplicateIndex):
     def minhash(self, text: str) -> LeanMinHash | None:
         found = self._presigned.get(text)
         return found if found is not None else super().minhash(text)
+
+    def add(self, article_id: ArticleId, text: str, *, rank: int | None = None) -> bool:
+        """As the base class; article ids (ints) rank by themselves, so the first copy is
+        the oldest article whatever order the index was filled in."""
+        if rank is None and isinstance(article_id, int):
+            rank = article_id
+        return super().add(article_id, text, rank=rank)
 
 
 _WARM_PAGE = (
