@@ -24,8 +24,8 @@ coordinated omission). The calls rotate over the mix; ``X-Forwarded-For`` rotate
 127.0.0.1, a trusted proxy by default (``PREVENTIA_API__TRUSTED_PROXIES``): that is how
 the load of many users arrives through nginx, each address under the per-client limit
 (10 requests/s). The first ``--warmup`` seconds run at the full rate and are not counted.
-``--rates 150,250,500`` measures each rate in turn on the same server (a sweep, to find
-the rate it sustains); the cache is warmed again before each.
+``--rates 150,250,500`` measures each rate in turn (a sweep, to find the rate it sustains),
+each on a freshly started server with a freshly warmed cache.
 
 Reports p50/p95/p99/p99.9/max latency (ms), achieved rate, status codes, cache outcomes,
 errors, the driver's send lag and CPU, and the server's CPU per request. ``--profile S``
@@ -51,7 +51,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -73,7 +73,26 @@ def served_app() -> Any:
 
     settings = get_settings()
     configure_logging(settings.log.level, json_format=settings.log.json_format)
-    return create_app(settings)
+    app = create_app(settings)
+    tokens = os.environ.get("BENCH_THREAD_TOKENS")
+    return ThreadTokens(app, int(tokens)) if tokens else app
+
+
+class ThreadTokens:
+    """Diagnostic only (``--thread-tokens``): caps the threads that run sync endpoints and
+    dependencies (anyio's default limiter, 40) so that they cannot hold more database
+    connections than the pool has. Not the product: it shows what such a cap would give."""
+
+    def __init__(self, app: Any, tokens: int) -> None:
+        self.app, self.tokens, self.done = app, tokens, False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if not self.done:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = self.tokens
+            self.done = True
+        await self.app(scope, receive, send)
 
 
 # --- the driver (a separate process) ------------------------------------------------------
@@ -406,12 +425,18 @@ def _warm(port: int, token: str, paths: list[str], settle: float = 120.0) -> dic
                 "X-Forwarded-For": f"10.78.0.{number + 1}",
             }
             while True:
-                reply = client.get(path, headers=headers)
+                try:
+                    reply = client.get(path, headers=headers)
+                except httpx.TimeoutException:
+                    if time.monotonic() > deadline:
+                        raise
+                    continue
                 if reply.status_code == 200 and reply.headers.get("x-cache") == "hit":
                     break
-                if reply.status_code not in (200, 500, 503) or time.monotonic() > deadline:
+                if reply.status_code not in (200, 500, 503):
                     reply.raise_for_status()
-                    break
+                if time.monotonic() > deadline:
+                    break  # still failing: measured anyway, the statuses will tell
                 time.sleep(0.5 if reply.status_code != 200 else 0)
             outcomes[path] = reply.headers.get("x-cache", "-")
     return outcomes
@@ -501,19 +526,25 @@ def run_shape(args: argparse.Namespace, shape: str, folder: str, url: str) -> di
         if "/analytics/" in path
     ]
     env = _environment(url, args.redis, args.log_level)
-    out: dict[str, Any] = {"server": shape, "runs": []}
-    with server(shape, folder, env) as (port, pid):
-        token = _login(port)
-        plan = Plan("127.0.0.1", port, token, paths, 0.0, args.duration, args.warmup,
-                    args.addresses, args.connections)  # fmt: skip
-        for rate in args.rates:
-            out["runs"].append(_measure(args, replace(plan, rate=rate), pid, port, paths))
+    if args.thread_tokens:
+        if shape == "serve":
+            raise SystemExit("--thread-tokens needs uvicorn shapes (a number in --servers)")
+        env["BENCH_THREAD_TOKENS"] = str(args.thread_tokens)
+    out: dict[str, Any] = {"server": shape, "thread_tokens": args.thread_tokens, "runs": []}
+    # A fresh server for each rate: an overloaded one may stay stuck long after the load.
+    for rate in args.rates:
+        with server(shape, folder, env) as (port, pid):
+            plan = Plan("127.0.0.1", port, _login(port), paths, rate, args.duration,
+                        args.warmup, args.addresses, args.connections)  # fmt: skip
+            out["runs"].append(_measure(args, plan, pid, port, paths))
             _summary_line(shape, out["runs"][-1])
-        if args.profile:
-            _warm(port, token, paths)
+    if args.profile:
+        with server(shape, folder, env) as (port, pid):
             rate = args.profile_rate or min(args.rates)
-            profile = _profile(replace(plan, rate=rate), pid, args.profile, folder)
-            out["profile"] = {"rate": rate, **profile}
+            plan = Plan("127.0.0.1", port, _login(port), paths, rate, args.duration,
+                        args.warmup, args.addresses, args.connections)  # fmt: skip
+            _warm(port, plan.token, paths)
+            out["profile"] = {"rate": rate, **_profile(plan, pid, args.profile, folder)}
     redis.Redis.from_url(args.redis).flushdb()
     return out
 
@@ -547,6 +578,9 @@ def main() -> int:
     parser.add_argument("--log-level", default="INFO", help="the server's (INFO = the default)")
     parser.add_argument("--profile", type=float, default=0.0, help="py-spy the server S seconds")
     parser.add_argument("--profile-rate", type=float, default=0.0, help="default: lowest rate")
+    parser.add_argument(
+        "--thread-tokens", type=int, default=0, help="diagnostic: cap anyio's threads"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
     args = parser.parse_args()
     args.rates = [float(rate) for rate in args.rates.split(",") if rate.strip()]
