@@ -1,7 +1,7 @@
 """analytics rollups: daily and monthly pre-aggregated counts, dirty days and their triggers
 
-Ten rollup tables (``rollup_{articles,topics,countries,keywords,topic_countries}_{daily,
-monthly}``, see ``preventia.models.rollups``) and ``rollup_dirty_days``. Triggers on ``articles``,
+Eighteen rollup tables (``rollup_{articles,topics,countries,keywords}[_lean]_{daily,monthly}``
+and ``rollup_topic_countries_{daily,monthly}``, see ``preventia.models.rollups``) and ``rollup_dirty_days``. Triggers on ``articles``,
 ``article_topics``, ``article_countries`` and ``article_keywords`` record the UTC day
 (``0001-01-01`` for undated articles) of every change analytics could see; the refresher
 (``preventia db refresh-rollups``) recomputes those days. Existing articles' days are marked
@@ -34,13 +34,15 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KINDS = ("articles", "topics", "countries", "keywords", "topic_countries")
+FINE = ("articles", "topics", "countries", "keywords")
+KINDS = (*FINE, *(f"{kind}_lean" for kind in FINE), "topic_countries")
 GRAINS = ("daily", "monthly")
 MEASURES = [f"{p}_{s}" for p in ("n", "o") for s in ("positive", "neutral", "negative", "untoned")]
 LABEL_TABLES = ("article_topics", "article_countries", "article_keywords")
 
 
 def _labels(kind: str) -> list[sa.Column[Any]]:
+    kind = kind.removesuffix("_lean")
     if kind == "topics":
         return [sa.Column("topic", sa.String(length=40), nullable=False)]
     if kind == "countries":
@@ -59,9 +61,9 @@ def _labels(kind: str) -> list[sa.Column[Any]]:
 
 
 def _grain(kind: str) -> list[sa.Column[Any]]:
-    """Day, source, language, relevance, status (the topic x country pairs: day, status)."""
+    """Day, source, language, relevance, status (lean kinds: day, status)."""
     columns = [sa.Column("day", sa.Date(), nullable=False)]
-    if kind != "topic_countries":
+    if kind in FINE:
         columns += [
             sa.Column("source_id", sa.Integer(), nullable=True),
             sa.Column("language", sa.String(length=8), nullable=True),

@@ -53,7 +53,15 @@ from preventia.analytics.rollups import (
 from preventia.articles.filters import ArticleFilters, conditions
 from preventia.db.fts import Interval, date_bucket
 from preventia.models import ArticleStatus, Source, Tone
-from preventia.models.rollups import GRAIN_OF, LABELS, MEASURES, ROLLUPS, TONE_SUFFIXES, UNDATED
+from preventia.models.rollups import (
+    GRAIN_OF,
+    LABELS,
+    LEAN,
+    MEASURES,
+    ROLLUPS,
+    TONE_SUFFIXES,
+    UNDATED,
+)
 
 MAX_DIRTY_DAYS = 62
 # The fact kind a distribution counts.
@@ -98,14 +106,18 @@ def plan(session: Session, filters: ArticleFilters, facts: str = "articles") -> 
     if label is not None and facts != "articles":
         # The story countries of one topic: the small topic x country pairs, which know
         # day, status and tone only.
-        per_article = filters.source or filters.language or filters.relevance
-        if facts != "countries" or not topics or per_article or filters.outlet_country:
+        if facts != "countries" or not topics or _per_source(filters):
             return None
         label = ("topic_countries", "topic", topics[0].value)
     dirty = dirty_days(session)
     if len(dirty) > MAX_DIRTY_DAYS:
         return None
     return Plan(frozenset(dirty), label)
+
+
+def _per_source(filters: ArticleFilters) -> bool:
+    """Filters only the fine rollups (with source, language, relevance) can apply."""
+    return bool(filters.source or filters.language or filters.relevance or filters.outlet_country)
 
 
 def _statuses(filters: ArticleFilters) -> list[ArticleStatus]:
@@ -154,10 +166,15 @@ def _segments(
     where: Where | None,
     *,
     months: bool = True,
+    lean: bool = True,
 ) -> Any:
-    """The union of the segments; without ``months`` only daily rows (day and week buckets)."""
+    """The union of the segments; without ``months`` only daily rows (day and week buckets);
+    with ``lean`` (a figure needing no source or language) the lean twin when the filters
+    allow it."""
     if plan.label is not None:
         facts = plan.label[0]  # one topic or country filter: count that label's rows
+    if lean and not _per_source(filters):
+        facts = LEAN.get(facts, facts)
     lo, hi = filters.published_from, filters.published_to
     dirty = plan.dirty
     dirty_months = {first_of_month(d) for d in dirty if d != UNDATED}
@@ -242,8 +259,10 @@ def _dirty_segment(
     return base_select(dialect, facts, and_(*restrict))
 
 
-def _facts(session: Session, filters: ArticleFilters, plan: Plan, *, months: bool = True) -> Any:
-    return _segments(session, filters, plan, plan.facts, None, months=months)
+def _facts(
+    session: Session, filters: ArticleFilters, plan: Plan, *, months: bool = True, lean: bool = True
+) -> Any:
+    return _segments(session, filters, plan, plan.facts, None, months=months, lean=lean)
 
 
 def _tones(filters: ArticleFilters) -> list[str | None]:
@@ -275,7 +294,7 @@ TONES: tuple[str | None, ...] = tuple(TONE_SUFFIXES)
 def totals(
     session: Session, filters: ArticleFilters, plan: Plan
 ) -> tuple[int, int, int, dict[str, int]]:
-    f = _facts(session, filters, plan)
+    f = _facts(session, filters, plan, lean=False)  # counts sources
     n = _count(f, filters)
     query = select(
         _sum(n),
@@ -311,7 +330,8 @@ def distribution(
         found.sort(key=lambda r: (-r[2], r[0] is None, r[0] or ""))
         return found[:limit]
     facts = FACTS_OF.get(dimension, "articles")
-    f = _segments(session, filters, plan, facts, None)
+    lean = dimension in ("topic", "country")
+    f = _segments(session, filters, plan, facts, None, lean=lean)
     count = _sum(_count(f, filters))
     query: Any
     if dimension in ("topic", "country", "language"):

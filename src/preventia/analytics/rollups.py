@@ -41,6 +41,7 @@ from preventia.db import make_engine
 from preventia.models import Article, ArticleCountry, ArticleKeyword, ArticleTopic
 from preventia.models.rollups import (
     COUNTED_STATUSES,
+    FINE_OF,
     GRAIN_OF,
     LABELS,
     MEASURES,
@@ -137,6 +138,7 @@ def label_column(kind: str, name: str) -> Any:
     """A column of the base tables by its rollup name, for a fact kind."""
     if name == "day":
         raise ValueError("the day is computed (article_day)")
+    kind = FINE_OF.get(kind, kind)
     if kind == "topic_countries" and name in ("topic", "country"):
         return ArticleTopic.topic if name == "topic" else ArticleCountry.country
     model = LABEL_MODELS.get(kind, Article)
@@ -148,14 +150,15 @@ def base_select(dialect: str, kind: str, where: Any) -> Any:
     keys: list[Any] = [article_day(dialect)]
     keys += [label_column(kind, name) for name in [*GRAIN_OF[kind][1:], *LABELS[kind]]]
     query = select()
-    if kind == "topic_countries":
+    fine = FINE_OF.get(kind, kind)
+    if fine == "topic_countries":
         query = (
             query.select_from(ArticleTopic)
             .join(ArticleCountry, ArticleCountry.article_id == ArticleTopic.article_id)
             .join(Article, Article.id == ArticleTopic.article_id)
         )
-    elif kind != "articles":
-        model = LABEL_MODELS[kind]
+    elif fine != "articles":
+        model = LABEL_MODELS[fine]
         query = query.select_from(model).join(Article, Article.id == model.article_id)
     else:
         query = query.select_from(Article)
@@ -178,12 +181,27 @@ def _monthly_select(dialect: str, kind: str, where: Any) -> Any:
     return select(*keys, *sums).where(daily.c.day > UNDATED, where).group_by(*keys)
 
 
+def _lean_select(kind: str, days: list[date] | None) -> Any:
+    """The daily rows of a lean kind summed from its fine twin's daily rows."""
+    fine = ROLLUPS[(FINE_OF[kind], "daily")]
+    keys = [fine.c[name] for name in [*GRAIN_OF[kind], *LABELS[kind]]]
+    query = select(*keys, *(func.sum(fine.c[m]) for m in MEASURES)).group_by(*keys)
+    return query if days is None else query.where(fine.c.day.in_(days))
+
+
+def _daily_select(dialect: str, kind: str, days: list[date] | None) -> Any:
+    """The daily rows of a kind for these days (None: every day)."""
+    if kind in FINE_OF:
+        return _lean_select(kind, days)
+    return base_select(dialect, kind, True if days is None else published_in(days))
+
+
 def _recompute_days(session: Session, days: list[date]) -> None:
     dialect = dialect_of(session)
-    for kind in LABELS:
+    for kind in LABELS:  # fine kinds first: the lean ones are summed from them
         table: Table = ROLLUPS[(kind, "daily")]
         session.execute(delete(table).where(table.c.day.in_(days)))
-        query = base_select(dialect, kind, published_in(days))
+        query = _daily_select(dialect, kind, days)
         session.execute(insert(table).from_select(_columns(kind), query))
 
 
@@ -233,12 +251,15 @@ def rebuild_rollups(session: Session) -> RefreshResult:
         for grain in ("monthly", "daily"):
             session.execute(delete(ROLLUPS[(kind, grain)]))
         daily = ROLLUPS[(kind, "daily")]
-        session.execute(insert(daily).from_select(_columns(kind), base_select(dialect, kind, True)))
+        session.execute(
+            insert(daily).from_select(_columns(kind), _daily_select(dialect, kind, None))
+        )
         monthly = ROLLUPS[(kind, "monthly")]
         query = _monthly_select(dialect, kind, True)
         session.execute(insert(monthly).from_select(_columns(kind), query))
     days = session.scalar(select(func.count(func.distinct(ROLLUPS[("articles", "daily")].c.day))))
-    months = session.scalar(select(func.count()).select_from(ROLLUPS[("articles", "monthly")]))
+    monthly_days = ROLLUPS[("articles", "monthly")].c.day
+    months = session.scalar(select(func.count(func.distinct(monthly_days))))
     return RefreshResult(days=int(days or 0), months=int(months or 0), full=True)
 
 

@@ -6,8 +6,10 @@ below) — and the same eight counts: the articles of each tone (``n_<tone>``, `
 none) and of those the ones that are no copy of another article (``o_<tone>``:
 ``duplicate_of IS NULL``). The topic, story country and keyword tables add their label to
 the grain and count one row per article and label.
-The topic x story country table (``rollup_topic_countries_*``: the story countries of one
-topic) keeps only day and status before its labels. Each table exists per day
+Each kind also has a lean twin (``*_lean``) keeping only day and status before its labels,
+for figures and filters that need no source, language or relevance (most dashboard calls:
+far fewer rows); the topic x story country pairs (``rollup_topic_countries_*``: the story
+countries of one topic) are lean only. Each table exists per day
 (``*_daily``) and per month (``*_monthly``: ``day`` is the first of the month, built from
 the daily rows; undated articles only have daily rows).
 
@@ -41,17 +43,26 @@ COUNTED_STATUSES = (ArticleStatus.STORED, ArticleStatus.DUPLICATE)
 GRAIN = ("day", "source_id", "language", "relevance", "status")
 MEASURES = tuple(f"{p}_{s}" for p in ("n", "o") for s in TONE_SUFFIXES.values())
 # Fact kind -> its label columns.
-LABELS: dict[str, tuple[str, ...]] = {
+FINE_LABELS: dict[str, tuple[str, ...]] = {
     "articles": (),
     "topics": ("topic",),
     "countries": ("country",),
     "keywords": ("kind", "value"),
-    "topic_countries": ("topic", "country"),
 }
+# The lean twin of each kind: day and status only (no source, language, relevance), for the
+# figures and filters that need none of those: far fewer rows. Built from the fine rows.
+LEAN: dict[str, str] = {kind: f"{kind}_lean" for kind in FINE_LABELS}
+FINE_OF: dict[str, str] = {lean: kind for kind, lean in LEAN.items()}
+LABELS: dict[str, tuple[str, ...]] = (
+    FINE_LABELS
+    | {LEAN[kind]: labels for kind, labels in FINE_LABELS.items()}
+    | {"topic_countries": ("topic", "country")}
+)
+LEAN_GRAIN = ("day", "status")
 # Fact kind -> its grain before the labels. Topic x story country pairs (the story
-# countries of one topic) keep only day and status, so that they stay small.
-GRAIN_OF: dict[str, tuple[str, ...]] = {kind: GRAIN for kind in LABELS} | {
-    "topic_countries": ("day", "status")
+# countries of one topic) are lean only.
+GRAIN_OF: dict[str, tuple[str, ...]] = {
+    kind: GRAIN if kind in FINE_LABELS else LEAN_GRAIN for kind in LABELS
 }
 GRAINS = ("daily", "monthly")
 
@@ -63,6 +74,7 @@ rollup_dirty_days = Table(
 
 
 def _label_columns(kind: str) -> list[Column[Any]]:
+    kind = FINE_OF.get(kind, kind)
     if kind == "topics":
         return [Column("topic", String(40), nullable=False)]
     if kind == "countries":
