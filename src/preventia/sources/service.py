@@ -100,8 +100,11 @@ BUSY_ENTRIES = 10
 def adapt_interval(base: int, current: int | None, new_entries: int) -> int:
     """The next polling interval: ×1.5 after a poll with nothing new, ÷1.5 after a busy one
     (≥ 10 new entries), back towards the configured one otherwise; kept within half and
-    four times the configured interval (10 minutes to a day)."""
-    low, high = max(10, base // 2), min(24 * 60, base * 4)
+    four times the configured interval, and within 10 minutes to a day — but never above
+    nor below the configured interval itself because of those two limits (a source set
+    to 5 minutes is polled every 5 at most, one set to 2 days every 2 days at least)."""
+    low = min(base, max(10, base // 2))
+    high = max(base, min(24 * 60, base * 4))
     now = current or base
     if new_entries == 0:
         wanted = now * 1.5
