@@ -471,28 +471,58 @@ def _frame(raw: str) -> str:
     return f"{name} ({where.rsplit(':', 1)[0].rsplit('/', 1)[-1]})"
 
 
+# Where a sample's time goes: the first of these (in this order) found in its stack.
+STAGES = (
+    ("auth: current_user (token + user + login session, on the primary)", "current_user ("),
+    ("cache hit: AnalyticsCache.respond (2 Redis GETs)", "AnalyticsCache.respond ("),
+    ("rate limit (Redis moving window)", "RateLimiter.hit ("),
+    ("access log + metrics", "RequestContextMiddleware._record ("),
+    ("database sessions of the request (begin/commit)", "db_session ("),
+    ("database sessions of the request (begin/commit)", "read_session ("),
+    ("FastAPI: dependencies, parameter validation", "solve_dependencies ("),
+    ("FastAPI/Starlette routing and middleware", "APIRoute.handle ("),
+    ("thread pool hand-offs (anyio)", "run_sync_in_worker_thread ("),
+    ("thread pool hand-offs (anyio)", "WorkerThread.run ("),
+    ("HTTP protocol (uvicorn, httptools)", "httptools_impl.py"),
+    ("event loop, other", "Runner.run ("),
+)
+
+
 def summarise_profile(path: Path, top: int = 30) -> dict[str, Any]:
-    """Self and inclusive sample shares per function from py-spy's collapsed stacks."""
+    """Sample shares from py-spy's collapsed stacks: per stage of the request (first match
+    in :data:`STAGES` order), and self / inclusive per function."""
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
+    stages: Counter[str] = Counter()
     total = 0
     for line in path.read_text().splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
         count = int(count_text)
+        total += count
         frames = [_frame(f) for f in stack.split(";") if ".py:" in f]
         if not frames:
+            own["(no Python frame)"] += count
+            stages["(no Python frame)"] += count
             continue
-        total += count
         own[frames[-1]] += count
         for frame in set(frames):
             inclusive[frame] += count
+        stage = next(
+            (name for name, mark in STAGES if any(mark in frame for frame in frames)), "other"
+        )
+        stages[stage] += count
 
     def share(counter: Counter[str]) -> list[tuple[str, float]]:
         return [(name, round(100 * n / total, 1)) for name, n in counter.most_common(top)]
 
-    return {"samples": total, "self_pct": share(own), "inclusive_pct": share(inclusive)}
+    return {
+        "samples": total,
+        "stages_pct": share(stages),
+        "self_pct": share(own),
+        "inclusive_pct": share(inclusive),
+    }
 
 
 def _measure(
