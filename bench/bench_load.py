@@ -74,25 +74,29 @@ def served_app() -> Any:
     settings = get_settings()
     configure_logging(settings.log.level, json_format=settings.log.json_format)
     app = create_app(settings)
-    tokens = os.environ.get("BENCH_THREAD_TOKENS")
-    return ThreadTokens(app, int(tokens)) if tokens else app
+    cap = os.environ.get("BENCH_MAX_IN_FLIGHT")
+    return InFlightCap(app, int(cap)) if cap else app
 
 
-class ThreadTokens:
-    """Diagnostic only (``--thread-tokens``): caps the threads that run sync endpoints and
-    dependencies (anyio's default limiter, 40) so that they cannot hold more database
-    connections than the pool has. Not the product: it shows what such a cap would give."""
+class InFlightCap:
+    """Diagnostic only (``--max-in-flight``): at most N HTTP requests inside the app at once
+    per process, the others wait on the event loop (no thread, no database connection).
+    Each authenticated analytics request holds two pooled connections at once, so N <=
+    pool / 2 rules out the pool deadlock: this shows what removing it would give. It is
+    not the product."""
 
-    def __init__(self, app: Any, tokens: int) -> None:
-        self.app, self.tokens, self.done = app, tokens, False
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+        self.gate: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if not self.done:
-            import anyio.to_thread
-
-            anyio.to_thread.current_default_thread_limiter().total_tokens = self.tokens
-            self.done = True
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.gate is None:
+            self.gate = asyncio.Semaphore(self.limit)
+        async with self.gate:
+            await self.app(scope, receive, send)
 
 
 # --- the driver (a separate process) ------------------------------------------------------
@@ -476,6 +480,10 @@ STAGES = (
     ("auth: current_user (token + user + login session, on the primary)", "current_user ("),
     ("cache hit: AnalyticsCache.respond (2 Redis GETs)", "AnalyticsCache.respond ("),
     ("rate limit (Redis moving window)", "RateLimiter.hit ("),
+    # The limiter's Redis call runs in a task of its own (asyncio.wait_for), and the only
+    # asynchronous Redis client of the API is the limiter's.
+    ("rate limit (Redis moving window)", "RateLimiter._hit_shared ("),
+    ("rate limit (Redis moving window)", "_send_packed_command ("),
     ("access log + metrics", "RequestContextMiddleware._record ("),
     ("database sessions of the request (begin/commit)", "db_session ("),
     ("database sessions of the request (begin/commit)", "read_session ("),
@@ -556,11 +564,11 @@ def run_shape(args: argparse.Namespace, shape: str, folder: str, url: str) -> di
         if "/analytics/" in path
     ]
     env = _environment(url, args.redis, args.log_level)
-    if args.thread_tokens:
+    if args.max_in_flight:
         if shape == "serve":
-            raise SystemExit("--thread-tokens needs uvicorn shapes (a number in --servers)")
-        env["BENCH_THREAD_TOKENS"] = str(args.thread_tokens)
-    out: dict[str, Any] = {"server": shape, "thread_tokens": args.thread_tokens, "runs": []}
+            raise SystemExit("--max-in-flight needs uvicorn shapes (a number in --servers)")
+        env["BENCH_MAX_IN_FLIGHT"] = str(args.max_in_flight)
+    out: dict[str, Any] = {"server": shape, "max_in_flight": args.max_in_flight, "runs": []}
     # A fresh server for each rate: an overloaded one may stay stuck long after the load.
     for rate in args.rates:
         with server(shape, folder, env) as (port, pid):
@@ -609,7 +617,7 @@ def main() -> int:
     parser.add_argument("--profile", type=float, default=0.0, help="py-spy the server S seconds")
     parser.add_argument("--profile-rate", type=float, default=0.0, help="default: lowest rate")
     parser.add_argument(
-        "--thread-tokens", type=int, default=0, help="diagnostic: cap anyio's threads"
+        "--max-in-flight", type=int, default=0, help="diagnostic: cap requests in the app"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
     args = parser.parse_args()
