@@ -6,6 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -15,6 +16,7 @@ from preventia.ops.logging import request_id_var
 
 logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
+DATABASE_RETRY_AFTER_SECONDS = 2
 
 
 def problem(status: int, detail: str | None = None, **extra: Any) -> JSONResponse:
@@ -49,6 +51,17 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "The request is not valid.", errors=errors)
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """No free pooled connection in time, or the database refused or lost the connection:
+    a transient overload or outage, answered 503 with ``Retry-After`` instead of 500."""
+    logger.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    response = problem(503, "The database is busy or unavailable; retry shortly.")
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "An internal error occurred; it has been logged.")
@@ -57,4 +70,6 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(sqlalchemy.exc.TimeoutError, _database_unavailable)
+    app.add_exception_handler(sqlalchemy.exc.OperationalError, _database_unavailable)
     app.add_exception_handler(Exception, _unhandled)

@@ -16,9 +16,8 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
-from preventia.api.deps import db_session, settings_of
+from preventia.api.deps import settings_of
 from preventia.auth import repository as tokens_repository
 from preventia.auth.policy import POLICY_ATTR
 from preventia.auth.tokens import InvalidTokenError, decode_access_token
@@ -35,19 +34,25 @@ def _unauthorized(detail: str) -> HTTPException:
 
 def current_user(
     request: Request,
-    session: Annotated[Session, Depends(db_session, scope="function")],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
+    """The authenticated user, loaded in a short session of its own that is closed before the
+    route runs: a request never holds two pooled connections at once (which deadlocks the
+    pool under load, see docs/benchmarks-load.md). The user comes back detached; a route that
+    changes it loads it again in its own session."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized("a bearer access token is required")
     try:
         claims = decode_access_token(credentials.credentials, settings_of(request))
     except InvalidTokenError:
         raise _unauthorized("the access token is invalid or expired") from None
-    user = session.get(User, claims.user_id)
+    with request.app.state.db.sessions() as session:
+        user, session_open = tokens_repository.user_in_session(
+            session, claims.user_id, claims.session_id
+        )
     if user is None or not user.is_active:
         raise _unauthorized("the account does not exist or is deactivated")
-    if not tokens_repository.session_is_active(session, user.id, claims.session_id):
+    if not session_open:
         raise _unauthorized("the session of this access token has ended; log in again")
     request.state.user = user
     return user

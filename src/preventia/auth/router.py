@@ -126,8 +126,11 @@ def change_password(
     """Checks the current password and the password policy, then ends all your sessions:
     every refresh token and access token issued so far stops working (log in again)."""
     address = client_address(request)
+    own = session.get(User, user.id)  # the authenticated user is detached; change this one
+    if own is None:
+        return problem(401, "the account does not exist or is deactivated")
     try:
-        service.change_password(session, user, body.current_password, body.new_password, address)
+        service.change_password(session, own, body.current_password, body.new_password, address)
     except AuthError as error:
         return _refused(error)
     return Response(status_code=204)

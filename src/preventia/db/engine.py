@@ -30,6 +30,11 @@ class Database:
             self.read_engine.dispose()
 
 
+# Connections per engine and process (10 kept + 10 more under load), and how long a request
+# waits for one before it is answered 503 (api/errors.py). A request holds at most one.
+POOL_SIZE, POOL_OVERFLOW, POOL_WAIT = 10, 10, 10
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -48,10 +53,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        if database and database != ":memory:":  # a file: a pool sized like PostgreSQL's
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_timeout=POOL_WAIT)
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=10)
+    kwargs.update(
+        pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_timeout=POOL_WAIT
+    )
     kwargs["connect_args"] = {"connect_timeout": 5}
     return create_engine(parsed, **kwargs)
 
