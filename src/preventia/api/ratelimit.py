@@ -117,9 +117,9 @@ class RateLimiter:
         shared = self._shared_limiter()
         if shared is not None:
             try:
-                return await asyncio.wait_for(
-                    self._hit_shared(shared, item, identifiers), 2 * REDIS_TIMEOUT_SECONDS
-                )
+                # A deadline without a task per request (asyncio.wait_for creates one).
+                async with asyncio.timeout(2 * REDIS_TIMEOUT_SECONDS):
+                    return await self._hit_shared(shared, item, identifiers)
             except Exception as exc:  # any store failure: degrade, never fail the request
                 self._mark_down(exc)
         return self._hit_memory(item, identifiers)
