@@ -283,10 +283,15 @@ def refresh_in_own_transaction(engine: Engine) -> RefreshResult | None:
         return None
 
 
-def refresh_after_commit(session: Session) -> None:
-    """For an ``after_commit`` hook: refresh on the session's engine (never raises)."""
-    bind = session.get_bind()
-    refresh_in_own_transaction(bind if isinstance(bind, Engine) else bind.engine)
+def refresh_in_session(session: Session) -> RefreshResult | None:
+    """Refresh inside the caller's transaction, in a savepoint (no second connection); a
+    failure is logged and changes nothing (dirty days are still read right)."""
+    try:
+        with session.begin_nested():
+            return refresh_rollups(session)
+    except Exception as exc:
+        logger.warning("analytics rollups not refreshed: %s: %s", type(exc).__name__, exc)
+        return None
 
 
 def rollup_refresher(database_url: str, min_interval: float = 2.0) -> Callable[[], None]:

@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from preventia.analytics.cache import bump_analytics_version
-from preventia.analytics.rollups import refresh_after_commit
+from preventia.analytics.rollups import refresh_in_session
 from preventia.api.deps import client_address, db_session, read_session
 from preventia.articles import labels, queries
 from preventia.articles.schemas import (
@@ -68,7 +68,7 @@ def correct_labels(
         raise HTTPException(status_code=422, detail=str(exc)) from None
     if changed:
         redis_client = request.app.state.redis
-        event.listen(session, "after_commit", refresh_after_commit, once=True)
+        refresh_in_session(session)  # the analytics rollups, in this transaction
         event.listen(
             session, "after_commit", lambda _s: bump_analytics_version(redis_client), once=True
         )
