@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import redis
 
+from preventia.analytics.rollups import dirty_days
 from preventia.db import Database, transaction
 from preventia.jobs.locks import MemoryClaims, RedisClaims
-from preventia.jobs.scheduler import Scheduler, SchedulerOptions
-from preventia.models import Source, SourceStatus
+from preventia.jobs.scheduler import LEASE_KEY, Scheduler, SchedulerOptions
+from preventia.models import Article, ArticleStatus, Relevance, Source, SourceStatus, Tone
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -109,3 +110,34 @@ def test_the_adapted_interval_decides_when_a_source_is_due(database: Database) -
         busy_id = busy.id
     recorder = Recorder()
     assert Scheduler(database, MemoryClaims(), recorder).tick(NOW).enqueued == (busy_id,)
+
+
+def test_the_acting_scheduler_refreshes_dirty_rollup_days(database: Database) -> None:
+    with transaction(database.sessions) as session:
+        source = Source(name="s", url="https://e.example.org/feed")
+        session.add(source)
+        session.flush()
+        session.add(
+            Article(
+                source_id=source.id,
+                url="https://e.example.org/a",
+                canonical_url="https://e.example.org/a",
+                url_hash="a" * 64,
+                status=ArticleStatus.STORED,
+                relevance=Relevance.PRIMARY,
+                tone=Tone.NEUTRAL,
+                published_at=NOW - timedelta(days=3),
+            )
+        )
+    with transaction(database.sessions) as session:
+        assert dirty_days(session) == [(NOW - timedelta(days=3)).date()]  # the trigger
+    claims = MemoryClaims()
+    claims.hold(LEASE_KEY, "another replica", 60)
+    waiting = Scheduler(database, claims, Recorder()).tick(NOW)
+    assert not waiting.acting and waiting.rollup_days == 0  # only the acting one refreshes
+    with transaction(database.sessions) as session:
+        assert dirty_days(session) != []
+    acting = Scheduler(database, MemoryClaims(), Recorder()).tick(NOW)
+    assert acting.acting and acting.rollup_days == 1
+    with transaction(database.sessions) as session:
+        assert dirty_days(session) == []

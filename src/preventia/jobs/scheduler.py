@@ -3,7 +3,8 @@
 Exactly one scheduler acts at a time: each tick first takes or renews a lease (Redis in
 production, memory in the embedded default); a second replica waits and takes over when the
 first stops renewing. Each source is also claimed for its interval before it is enqueued,
-so even two acting schedulers could not enqueue it twice.
+so even two acting schedulers could not enqueue it twice. The acting scheduler also
+recomputes the analytics rollups' dirty days at each tick (see analytics/rollups.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from preventia.analytics.rollups import refresh_in_own_transaction
 from preventia.db import Database, transaction
 from preventia.db.base import utcnow
 from preventia.jobs.locks import Claims
@@ -44,6 +46,7 @@ class TickResult:
     acting: bool
     enqueued: tuple[int, ...] = ()
     retention: bool = False
+    rollup_days: int = 0  # dirty analytics days recomputed at this tick
 
 
 class Scheduler:
@@ -78,7 +81,12 @@ class Scheduler:
             self.enqueue.retention()
         if enqueued:
             log.info("scheduler enqueued %d sources", len(enqueued))
-        return TickResult(True, tuple(enqueued), purge)
+        # Days left dirty by writes that do not refresh (reanalysis, retention, deletions,
+        # a refresh skipped under load): recomputed here, so reads rarely fall back to the
+        # base tables. Cheap when there are none; never fails the tick.
+        refreshed = refresh_in_own_transaction(self.database.engine)
+        rollup_days = refreshed.days if refreshed is not None else 0
+        return TickResult(True, tuple(enqueued), purge, rollup_days)
 
     def run(self, stop: threading.Event) -> None:
         """Tick until ``stop`` is set; an error in one tick is logged, not fatal."""
