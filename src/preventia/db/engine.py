@@ -65,14 +65,25 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(parsed, **kwargs)
 
 
+def _snapshot(engine: Engine) -> Engine:
+    """The engine whose transactions see one snapshot for all their statements: PostgreSQL's
+    default (READ COMMITTED) takes a new one per statement, so an analytics answer made of
+    several queries (the rollups' dirty days, then the figures) could mix two states. SQLite
+    read transactions already see one snapshot (WAL)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="REPEATABLE READ")
+    return engine
+
+
 def build_database(settings: Settings) -> Database:
+    """The primary, and the read sessions (the replica when configured, else the primary's
+    pool) in snapshot transactions; read sessions are for reading only."""
     engine = make_engine(settings.database_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    if settings.database_replica_url:
-        read_engine = make_engine(settings.database_replica_url)
-        read_sessions = sessionmaker(read_engine, expire_on_commit=False)
-    else:
-        read_engine, read_sessions = engine, sessions
+    read_engine = (
+        make_engine(settings.database_replica_url) if settings.database_replica_url else engine
+    )
+    read_sessions = sessionmaker(_snapshot(read_engine), expire_on_commit=False)
     return Database(engine, sessions, read_engine, read_sessions)
 
 
