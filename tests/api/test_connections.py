@@ -72,6 +72,18 @@ def test_a_request_holds_at_most_one_pooled_connection(
             response = client.request(method, path, json=body, headers=admin.headers)
             assert response.status_code in (200, 201), (path, response.text)
             assert peak == 1, f"{method} {path} held {peak} connections at once"
+        # A cached answer needs the database only to authenticate.
+        checkouts = 0
+
+        def count(*_: Any) -> None:
+            nonlocal checkouts
+            checkouts += 1
+
+        event.listen(engine, "checkout", count)
+        summary = client.get(f"{API}/analytics/summary", headers=admin.headers)
+        event.remove(engine, "checkout", count)
+        assert summary.headers["x-cache"] == "hit"
+        assert checkouts == 1
         login = {"email": admin.email, "password": MATRIX_PASSWORD}
         peak = 0
         assert client.post(f"{API}/auth/login", json=login).status_code == 200

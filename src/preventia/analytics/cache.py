@@ -116,11 +116,19 @@ class MemoryStore:
                 self._data.popitem(last=False)
 
 
+# One round trip per lookup: the current version and the entry under it.
+_LOOKUP = """
+local version = redis.call('GET', KEYS[1]) or '0'
+return {version, redis.call('GET', ARGV[1] .. version .. ARGV[2])}
+"""
+
+
 class AnalyticsCache:
     def __init__(self, client: redis.Redis | None, breaker: CircuitBreaker | None = None) -> None:
         self.client = client
         self.breaker = breaker or CircuitBreaker()
         self.memory = MemoryStore()
+        self._lookup = client.register_script(_LOOKUP) if client is not None else None
 
     def _redis(self, call: Callable[[redis.Redis], Any]) -> tuple[bool, Any]:
         if self.client is None or not self.breaker.allow():
@@ -134,20 +142,23 @@ class AnalyticsCache:
         self.breaker.succeeded()
         return True, result
 
-    def _key(self, endpoint: str, params: dict[str, Any]) -> str | None:
+    def _find(self, endpoint: str, params: dict[str, Any]) -> tuple[str | None, bytes | None]:
+        """The key of this answer under the current version (None when Redis is unusable:
+        answer uncached) and the cached body, if any."""
         digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:32]
-        if self.client is None:
-            return f"{PREFIX}v{_local_version}:{endpoint}:{digest}"
-        ok, version = self._redis(lambda c: c.get(VERSION_KEY))
+        suffix = f":{endpoint}:{digest}"
+        if self.client is None or self._lookup is None:
+            key = f"{PREFIX}v{_local_version}{suffix}"
+            return key, self.memory.get(key)
+        lookup = self._lookup
+        ok, found = self._redis(
+            lambda c: lookup(keys=[VERSION_KEY], args=[PREFIX + "v", suffix], client=c)
+        )
         if not ok:
-            return None
-        return f"{PREFIX}v{int(version or 0)}:{endpoint}:{digest}"
-
-    def _get(self, key: str) -> bytes | None:
-        if self.client is None:
-            return self.memory.get(key)
-        ok, value = self._redis(lambda c: c.get(key))
-        return value if ok and isinstance(value, bytes) else None
+            return None, None
+        version, body = found
+        key = f"{PREFIX}v{int(version)}{suffix}"
+        return key, body if isinstance(body, bytes) else None
 
     def _set(self, key: str, value: bytes) -> None:
         if self.client is None:
@@ -159,9 +170,9 @@ class AnalyticsCache:
         self, endpoint: str, params: BaseModel, compute: Callable[[], BaseModel]
     ) -> Response:
         """The cached JSON answer, or ``compute()`` stored for the next caller."""
-        key = self._key(endpoint, params.model_dump(mode="json"))
-        if key is not None and (body := self._get(key)) is not None:
-            return _json(body, "hit")
+        key, cached = self._find(endpoint, params.model_dump(mode="json"))
+        if cached is not None:
+            return _json(cached, "hit")
         body = compute().model_dump_json().encode()
         if key is None:
             return _json(body, "bypass")
@@ -183,8 +194,8 @@ def _json(body: bytes, outcome: str) -> Response:
 _build_lock = threading.Lock()
 
 
-def cache_of(request: Request) -> AnalyticsCache:
-    """The app's analytics cache (a dependency), built on first use."""
+async def cache_of(request: Request) -> AnalyticsCache:
+    """The app's analytics cache (a dependency, run on the event loop), built on first use."""
     state = request.app.state
     with _build_lock:
         cache: AnalyticsCache | None = getattr(state, "analytics_cache", None)
