@@ -10,8 +10,9 @@ shape in ``--servers``, starts the real API in a subprocess with the Redis cache
 Redis rate limits on (``--redis``, flushed):
 
 - ``serve``: ``preventia serve`` (one process, as documented);
-- ``N`` (a number): ``uvicorn --workers N`` on the same app and logging set-up as
-  ``preventia serve`` (:func:`served_app`), the "several replicas" deployment on one box.
+- ``N`` (a number): ``preventia serve --workers N`` (N API processes on one port), the
+  "several replicas" deployment on one box; with ``--max-in-flight``, ``uvicorn --workers N``
+  on :func:`served_app` (the same app and logging, wrapped by the diagnostic cap).
 
 It logs in (``POST /api/v1/auth/login``), warms the cache with the dashboard's analytics
 calls (those of ``bench/bench_api.py``) until each answers ``X-Cache: hit``, then a
@@ -366,7 +367,11 @@ def server(shape: str, folder: str, env: dict[str, str]) -> Iterator[tuple[int, 
     port = _free_port()
     if shape == "serve":
         command = [sys.executable, "-m", "preventia", "serve", "--port", str(port)]
-    else:
+    elif not env.get("BENCH_MAX_IN_FLIGHT"):  # the product's own multi-process serve
+        command = [
+            sys.executable, "-m", "preventia", "serve", "--port", str(port), "--workers", shape,
+        ]  # fmt: skip
+    else:  # the diagnostic wrapper needs its own factory
         command = [
             sys.executable, "-m", "uvicorn", "--factory", "bench_load:served_app",
             "--app-dir", str(HERE), "--host", "127.0.0.1", "--port", str(port),

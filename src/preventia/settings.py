@@ -41,6 +41,9 @@ class ApiSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # API processes of `preventia serve` on this machine; more than one needs Redis (shared
+    # rate limits, cache and background work) and runs no embedded worker.
+    workers: int = Field(default=1, ge=1, le=64)
     cors_origins: list[str] = Field(default_factory=list)
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
     max_body_bytes: int = Field(default=1_048_576, ge=1024)

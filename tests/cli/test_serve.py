@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -20,16 +20,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def _start(
+    tmp_path: Path,
+    args: Sequence[str] = (),
+    **settings: str,
+) -> tuple[str, subprocess.Popen[str]]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREVENTIA_")}
     env.update(
         PREVENTIA_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}",
         PREVENTIA_ENV="test",
         PREVENTIA_EMBEDDED_WORKER="false",
+        **settings,
     )
-    command = [sys.executable, "-m", "preventia", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "preventia", "serve", "--port", str(port), *args]
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path
     )
@@ -46,6 +50,12 @@ def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     else:
         process.kill()
         pytest.fail("serve did not answer within 30 s")
+    return base, process
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    base, process = _start(tmp_path)
     yield base, process
     process.terminate()
     process.wait(timeout=20)
@@ -88,3 +98,36 @@ def test_serve_exits_with_one_line_when_database_unreachable(tmp_path: Path) -> 
     assert result.returncode == 1
     assert "PREVENTIA_DATABASE_URL: database unreachable" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_workers_needs_redis(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREVENTIA_")}
+    env["PREVENTIA_DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "preventia", "serve", "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "PREVENTIA_REDIS_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _children(pid: int) -> list[int]:
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return [int(child) for child in text.split()]
+
+
+def test_serve_with_two_workers_shares_one_port(tmp_path: Path, redis_url: str) -> None:
+    base, process = _start(tmp_path, ["--workers", "2"], PREVENTIA_REDIS_URL=redis_url)
+    try:
+        assert httpx.get(f"{base}/ready").json()["status"] == "ready"
+        assert len(_children(process.pid)) >= 2  # the worker processes
+        statuses = {httpx.get(f"{base}/api/v1/auth/me").status_code for _ in range(20)}
+        assert statuses == {401}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -125,3 +125,13 @@ def _mount_dashboard(app: FastAPI, settings: Settings) -> None:
 def app_from_env() -> Any:
     """Entry point for ``uvicorn --factory preventia.api.app:app_from_env``."""
     return create_app()
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one of several ``preventia serve --workers N`` processes (a uvicorn
+    factory): settings from the environment, logging set up, no embedded worker."""
+    from preventia.ops.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log.level, json_format=settings.log.json_format)
+    return create_app(settings)

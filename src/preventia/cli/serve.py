@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 import uvicorn
 
@@ -50,23 +52,41 @@ def serve(
     port: int | None = typer.Option(
         None, help="Port to listen on (default 8000).", min=1, max=65535
     ),
+    workers: int | None = typer.Option(
+        None,
+        help="API processes (default PREVENTIA_API__WORKERS, 1); more than one needs Redis.",
+        min=1,
+        max=64,
+    ),
 ) -> None:
     """Run the API and the dashboard (http://127.0.0.1:8000 by default)."""
     settings = load_settings()
     configure_logging(settings.log.level, json_format=settings.log.json_format)
+    processes = workers or settings.api.workers
+    if processes > 1 and not settings.redis_url:
+        fail(
+            f"--workers {processes}: several API processes must share rate limits, the cache "
+            "and background work through Redis; set PREVENTIA_REDIS_URL (and run "
+            "`preventia scheduler` and `preventia worker`), or serve with one process"
+        )
     _ensure_schema(settings)
     from preventia.api.app import create_app
 
     bind_host = host or settings.api.host
     bind_port = port or settings.api.port
     console.print(f"PreventIA on http://{bind_host}:{bind_port}", highlight=False)
+    options: dict[str, Any] = {
+        "host": bind_host,
+        "port": bind_port,
+        "log_config": None,
+        "proxy_headers": False,
+        "server_header": False,
+        "timeout_graceful_shutdown": 20,
+    }
+    if processes > 1:  # uvicorn's process manager imports the app in each worker
+        uvicorn.run(
+            "preventia.api.app:app_from_environment", factory=True, workers=processes, **options
+        )
+        return
     background = settings.embedded_worker and not settings.redis_url
-    uvicorn.run(
-        create_app(settings, run_background=background),
-        host=bind_host,
-        port=bind_port,
-        log_config=None,
-        proxy_headers=False,
-        server_header=False,
-        timeout_graceful_shutdown=20,
-    )
+    uvicorn.run(create_app(settings, run_background=background), **options)
