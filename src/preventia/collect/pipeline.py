@@ -230,10 +230,10 @@ class Collector:
         with transaction(self.database.read_sessions) as session:
             if articles_repository.seen_url_hashes(session, [url_hash(entry.url)]):
                 return "already_seen", True
-        outcome, final = await self._process(snapshot, entry)
+        # The source's outcome count is written in the transaction that stores the article
+        # (or marks its URL), so a crash cannot leave one without the other.
+        outcome, final = await self._process(snapshot, entry, count=True)
         PIPELINE_OUTCOMES.labels(str(source_id), outcome).inc()
-        with transaction(self.database.sessions) as session:
-            sources_repository.add_outcomes(session, source_id, {outcome: 1})
         if outcome in (StoreOutcome.STORED.value, StoreOutcome.DUPLICATE.value):
             self.on_stored()
         return outcome, final
@@ -339,45 +339,63 @@ class Collector:
 
     # --- one article ----------------------------------------------------------------
 
-    async def _process(self, snapshot: _SourceSnapshot, entry: DiscoveredEntry) -> tuple[str, bool]:
-        """The outcome for one entry, and whether it is final (not to be retried)."""
+    async def _process(
+        self, snapshot: _SourceSnapshot, entry: DiscoveredEntry, *, count: bool = False
+    ) -> tuple[str, bool]:
+        """The outcome for one entry, and whether it is final (not to be retried). With
+        ``count``, the outcome is also added to the source's counts in the database, in the
+        same transaction as what the entry changes (a cycle counts all at its end instead)."""
         fetched = await self.fetcher.fetch(entry.url, kind="page")
         if not fetched.ok or fetched.body is None:
             if fetched.permanent:
-                self._mark_seen(snapshot, entry.url, fetched.outcome.value)
+                self._mark_seen(snapshot, entry.url, fetched.outcome.value, count=count)
+            elif count:
+                with transaction(self.database.sessions) as session:
+                    sources_repository.add_outcomes(
+                        session, snapshot.id, {fetched.outcome.value: 1}
+                    )
             return fetched.outcome.value, fetched.permanent
         job = PageJob(fetched.body, fetched.final_url, entry.title, self.near_duplicates.options)
         done = await self._page_workers().process(job)
         page = done.page
         if not page.ok:
             reason = page.reason.value if page.reason else "no_text"
-            self._mark_seen(snapshot, entry.url, reason)
+            self._mark_seen(snapshot, entry.url, reason, count=count)
             return reason, True
         item = ArticleInput(entry.url, page, done.analysis, entry.title, entry.published)
         if done.signature is not None:
             self.near_duplicates.presign(page.text, done.signature)
         try:
-            return self._store(snapshot, item).value, True
+            return self._store(snapshot, item, count=count).value, True
         finally:
             self.near_duplicates.forget(page.text)
 
-    def _store(self, snapshot: _SourceSnapshot, item: ArticleInput) -> StoreOutcome:
+    def _store(
+        self, snapshot: _SourceSnapshot, item: ArticleInput, *, count: bool = False
+    ) -> StoreOutcome:
         policy = SourcePolicy(snapshot.id, snapshot.store_full_text)
         for attempt in (1, 2):
             try:
                 with transaction(self.database.sessions) as session:
-                    return store_article(
+                    outcome = store_article(
                         session, policy, item, self.near_duplicates,
                         min_words=self.options.min_words,
                     ).outcome  # fmt: skip
+                    if count:
+                        sources_repository.add_outcomes(session, snapshot.id, {outcome.value: 1})
+                    return outcome
             except IntegrityError:
                 # Another worker stored the same URL first; the retry finds it.
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def _mark_seen(self, snapshot: _SourceSnapshot, url: str, outcome: str) -> None:
+    def _mark_seen(
+        self, snapshot: _SourceSnapshot, url: str, outcome: str, *, count: bool = False
+    ) -> None:
         with transaction(self.database.sessions) as session:
             articles_repository.mark_seen(
                 session, url_hash=url_hash(url), url=url, source_id=snapshot.id, outcome=outcome
             )
+            if count:
+                sources_repository.add_outcomes(session, snapshot.id, {outcome: 1})
