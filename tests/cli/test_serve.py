@@ -84,11 +84,12 @@ def test_serve_migrates_embedded_database_and_says_how_to_create_an_admin(
     assert "default sources" in output
 
 
-def test_serve_exits_with_one_line_when_database_unreachable(tmp_path: Path) -> None:
+def _serve_refuses(tmp_path: Path, database_url: str, *args: str) -> str:
+    """Run ``serve`` expecting a one-line refusal; its standard error."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREVENTIA_")}
-    env["PREVENTIA_DATABASE_URL"] = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    env["PREVENTIA_DATABASE_URL"] = database_url
     result = subprocess.run(
-        [sys.executable, "-m", "preventia", "serve"],
+        [sys.executable, "-m", "preventia", "serve", *args],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -96,24 +97,18 @@ def test_serve_exits_with_one_line_when_database_unreachable(tmp_path: Path) -> 
         timeout=60,
     )
     assert result.returncode == 1
-    assert "PREVENTIA_DATABASE_URL: database unreachable" in result.stderr
     assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_serve_exits_with_one_line_when_database_unreachable(tmp_path: Path) -> None:
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    assert "PREVENTIA_DATABASE_URL: database unreachable" in _serve_refuses(tmp_path, unreachable)
 
 
 def test_serve_workers_needs_redis(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREVENTIA_")}
-    env["PREVENTIA_DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.db'}"
-    result = subprocess.run(
-        [sys.executable, "-m", "preventia", "serve", "--workers", "2"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 1
-    assert "PREVENTIA_REDIS_URL" in result.stderr
-    assert "Traceback" not in result.stderr
+    sqlite = f"sqlite:///{tmp_path / 'serve.db'}"
+    assert "PREVENTIA_REDIS_URL" in _serve_refuses(tmp_path, sqlite, "--workers", "2")
 
 
 def _children(pid: int) -> list[int]:
