@@ -113,10 +113,10 @@ class Probe:
             finally:
                 self._add(f"fetch_{kw.get('kind', 'page')}", t0)
 
-        def timed_store(*a: Any) -> Any:
+        def timed_store(*a: Any, **kw: Any) -> Any:
             t0 = time.perf_counter()
             try:
-                return store(*a)
+                return store(*a, **kw)
             finally:
                 self.last_store = time.perf_counter()
                 self._add("store", t0)
