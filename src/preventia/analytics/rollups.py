@@ -37,7 +37,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from preventia.articles.filters import day_start
-from preventia.db import make_engine
 from preventia.models import Article, ArticleCountry, ArticleKeyword, ArticleTopic
 from preventia.models.rollups import (
     COUNTED_STATUSES,
@@ -268,10 +267,6 @@ def dirty_days(session: Session) -> list[date]:
     return sorted(d if isinstance(d, date) else date.fromisoformat(str(d)[:10]) for d in found)
 
 
-_engines: dict[str, Engine] = {}
-_engines_lock = threading.Lock()
-
-
 def refresh_in_own_transaction(engine: Engine) -> RefreshResult | None:
     """Refresh on a connection of its own and commit; logs and returns None on failure
     (the figures stay correct without it: dirty days are read from the base tables)."""
@@ -294,20 +289,19 @@ def refresh_in_session(session: Session) -> RefreshResult | None:
         return None
 
 
-def rollup_refresher(database_url: str, min_interval: float = 2.0) -> Callable[[], None]:
+def rollup_refresher(engine: Engine, min_interval: float = 2.0) -> Callable[[], None]:
     """What to call after storing articles: recompute the days they changed, at most once
-    per ``min_interval`` seconds (never raises; days left dirty are still read right)."""
+    per ``min_interval`` seconds, on the caller's engine (never raises; days left dirty are
+    still read right)."""
     last = [float("-inf")]
+    lock = threading.Lock()
 
     def refresh() -> None:
         now = time.monotonic()
-        with _engines_lock:
+        with lock:
             if now - last[0] < min_interval:
                 return
             last[0] = now
-            engine = _engines.get(database_url)
-            if engine is None:
-                engine = _engines[database_url] = make_engine(database_url)
         refresh_in_own_transaction(engine)
 
     return refresh

@@ -42,7 +42,7 @@ async def _run(settings: Settings, database: Database, source_ids: list[int] | N
                 fetcher,
                 cycle_options(settings, source_ids),
                 listener=_Bar(progress),
-                on_stored=analytics_invalidator(settings),
+                on_stored=analytics_invalidator(settings, database.engine),
             )
             return await collector.run_cycle()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import redis
+from sqlalchemy import Engine
 
 from preventia.analytics.cache import bump_analytics_version
 from preventia.analytics.rollups import rollup_refresher
@@ -13,7 +14,7 @@ from preventia.collect.fetch_types import FetchOptions
 from preventia.settings import Settings
 
 
-def analytics_invalidator(settings: Settings) -> Callable[[], None]:
+def analytics_invalidator(settings: Settings, engine: Engine) -> Callable[[], None]:
     """What to call after storing articles: refresh the analytics rollups of the days they
     changed, then drop the analytics answers cached until then."""
     client = (
@@ -21,7 +22,7 @@ def analytics_invalidator(settings: Settings) -> Callable[[], None]:
         if settings.redis_url
         else None
     )
-    refresh = rollup_refresher(settings.database_url)
+    refresh = rollup_refresher(engine)
 
     def invalidate() -> None:
         refresh()

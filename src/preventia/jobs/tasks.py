@@ -109,7 +109,7 @@ class TaskRunner:
                 runtime.database,
                 runtime.fetcher,
                 options,
-                on_stored=analytics_invalidator(runtime.settings),
+                on_stored=analytics_invalidator(runtime.settings, runtime.database.engine),
             )
             self._collector.refresh_near_duplicates()
         return self._collector
