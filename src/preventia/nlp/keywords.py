@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from preventia.nlp.text import PreparedText, fold
-from preventia.nlp.vocab import compile_terms, load_data
+from preventia.nlp.vocab import Terms, compile_terms, load_data
 
 ENTITY_FILE = "entities.json"
 STOPWORD_FILE = "stopwords.json"
@@ -41,7 +41,7 @@ class EntityFinder:
 
     def __init__(self) -> None:
         data = load_data(ENTITY_FILE)
-        self.patterns: list[tuple[str, str, re.Pattern[str]]] = []
+        self.patterns: list[tuple[str, str, Terms]] = []
         forms_all: list[str] = []
         for etype in ENTITY_TYPES:
             for canonical, forms in data[etype].items():

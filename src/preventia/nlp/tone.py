@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from preventia.nlp.text import PreparedText
-from preventia.nlp.vocab import TermSet, alternation, compile_terms, load_data
+from preventia.nlp.vocab import Terms, TermSet, alternation, compile_terms, load_data
 
 Tone = Literal["positive", "neutral", "negative"]
 DATA_FILE = "tone.json"
@@ -85,12 +85,12 @@ class ToneScorer:
         gap = r"(?:[\s\-]+[\w%.,]+){0,3}[\s\-]+"
         near = r"(?:[\s\-]+\w+){0,2}[\s\-]+"
 
-        def phrase(pattern: str) -> re.Pattern[str]:
-            return re.compile(r"(?<!\w)" + pattern + r"(?!\w)")
+        def phrase(pattern: str) -> Terms:
+            return Terms(r"(?<!\w)" + pattern + r"(?!\w)", case_sensitive=True)
 
         good_phrase = phrase(f"(?:{down}{gap}{bad}|{up}{gap}{good}|{bad}{near}{down})")
         bad_phrase = phrase(f"(?:{up}{gap}{bad}|{down}{gap}{good}|{bad}{near}{up})")
-        self.rules: tuple[tuple[re.Pattern[str], int, float], ...] = (
+        self.rules: tuple[tuple[Terms, int, float], ...] = (
             (good_phrase, 1, PHRASE_WEIGHT),
             (bad_phrase, -1, PHRASE_WEIGHT),
             (TermSet.of("negative", data["negative"]).pattern, -1, 1.0),
@@ -114,14 +114,15 @@ class ToneScorer:
         """Add every cue of `folded` to the tally of its zone (phrases first, then cues)."""
         original = folded
         for regex, sign, weight in self.rules:
-            found = False
+            spans: list[tuple[int, int]] = []
             for m in regex.finditer(folded):
-                found = True
-                zone, factor = zone_of(m.start())
-                flipped = -sign if self._negated(original, m.start()) else sign
+                start = m.start()
+                zone, factor = zone_of(start)
+                flipped = -sign if self._negated(original, start) else sign
                 tallies[zone].add(flipped, weight * factor, m.group(0))
-            if found:  # blank what matched so that later rules do not count it again
-                folded = regex.sub(_blank, folded)
+                spans.append(m.span())
+            if spans:  # blank what matched so that later rules do not count it again
+                folded = _blank(folded, spans)
 
     def _damping(self, doc: PreparedText, body: _Tally) -> float:
         """How much hedges and a mixed body pull the score towards neutral."""
@@ -175,8 +176,15 @@ def _head_share(head: _Tally, body: _Tally) -> float:
     return HEAD_SHARE if body.p + body.n > 0 else 1.0
 
 
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group(0))
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the (ordered, disjoint) spans replaced by as many spaces."""
+    pieces: list[str] = []
+    end = 0
+    for start, stop in spans:
+        pieces += (text[end:start], " " * (stop - start))
+        end = stop
+    pieces.append(text[end:])
+    return "".join(pieces)
 
 
 def label_for(score: float) -> Tone:

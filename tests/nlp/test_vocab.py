@@ -1,0 +1,79 @@
+"""`Terms` matches exactly as the IGNORECASE pattern would, fast path or not."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from preventia.nlp.text import fold
+from preventia.nlp.vocab import CASED_LIMIT, Terms, compile_terms, load_data
+
+ENTRIES = ["breast cancer", "mammogra*", "screening", "re:canceres? de (?:[a-z]+\\s*,\\s*)+mama"]
+TEXTS = [
+    "breast cancer screening and mammography",
+    "breaſt cancer ſcreening",  # long s: IGNORECASE matches it to "s"
+    "mamografıa y screenıng",  # dotless i
+    "BREAST CANCER",  # not folded: upper case only matches case-insensitively
+    "canceres de pulmon, colon, mama",
+    "canceres de pulmon, \u212aolon, mama",  # Kelvin sign inside the [a-z] range
+    "¿cáncer? «breast-cancer» “mammogram” — screening…",
+    "",
+]
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_terms_match_as_ignorecase(text: str) -> None:
+    terms = compile_terms(ENTRIES)
+    reference = terms.caseless
+    assert reference.flags & re.I
+    assert _spans(terms.regex(text), text) == _spans(reference, text)
+    assert [m.span() for m in terms.finditer(text)] == _spans(reference, text)
+    assert terms.findall(text) == reference.findall(text)
+    assert bool(terms.search(text)) == bool(reference.search(text))
+
+
+def test_fast_path_only_without_case_variants() -> None:
+    terms = compile_terms(ENTRIES)
+    assert terms.regex("breast cancer screening") is terms.exact
+    assert terms.regex("¿cáncer de mama?") is terms.exact
+    for text in ("breaſt", "screenıng", "Breast", "\u212a"):
+        assert terms.regex(text) is terms.caseless
+
+
+def test_case_sensitive_terms_use_one_pattern() -> None:
+    terms = Terms(r"(?<!\w)Turkey(?!\w)", case_sensitive=True)
+    assert terms.caseless is terms.exact
+    assert terms.search("turkey") is None
+    assert terms.search("in Turkey") is not None
+
+
+def test_opaque_escapes_stay_case_insensitive() -> None:
+    terms = Terms(r"\x61b")  # "ab" spelt with an escape: its letters are unknown
+    assert terms.regex("ab") is terms.caseless
+    assert terms.search("AB") is not None
+
+
+def test_fullmatch_agrees_on_every_vocabulary_surface() -> None:
+    data = load_data("topics.json")["topics"]
+    for topic, kinds in data.items():
+        for kind in ("strong", "weak"):
+            terms = compile_terms(kinds[kind])
+            for entry in kinds[kind]:
+                if entry.startswith("re:"):
+                    continue
+                for surface in (fold(entry.rstrip("*")), entry.rstrip("*").upper()):
+                    expected = terms.caseless.fullmatch(surface)
+                    got = terms.fullmatch(surface)
+                    assert (got is None) == (expected is None), (topic, surface)
+
+
+def test_no_case_mapping_above_the_scanned_range() -> None:
+    high = "".join(map(chr, range(CASED_LIMIT, 0x110000)))
+    assert high.lower() == high
+    assert high.upper() == high
+    assert high.casefold() == high
