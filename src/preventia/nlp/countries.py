@@ -71,26 +71,30 @@ class CountryFinder:
             size = min(len(words), self.max_len)
             if words and size > self.longest.get(words[0], 1):
                 self.longest[words[0]] = size
+        # Tokens that can start a match: first tokens of longer entries, one-token
+        # entries, and those with a final dot (looked up without it).
+        singles = [key for key in self.lookup if " " not in key]
+        self.starts = frozenset([*self.longest, *singles, *(key + "." for key in singles)])
 
     def _matches(self, text: str) -> list[tuple[str | None, float, str]]:
         """Longest gazetteer entries in `text`, left to right, without overlaps."""
         tokens = _tokens(text)
         found: list[tuple[str | None, float, str]] = []
-        longest = self.longest
-        i = 0
-        while i < len(tokens):
+        longest, lookup = self.longest, self.lookup
+        end = 0  # tokens before `end` are part of a match already
+        for i in [j for j, token in enumerate(tokens) if token in self.starts]:
+            if i < end:
+                continue
             for n in range(min(longest.get(tokens[i], 1), len(tokens) - i), 0, -1):
                 key = " ".join(tokens[i : i + n]) if n > 1 else tokens[i]
-                hit = self.lookup.get(key)
+                hit = lookup.get(key)
                 if hit is None and n == 1 and key.endswith("."):
                     key = key[:-1]
-                    hit = self.lookup.get(key)
+                    hit = lookup.get(key)
                 if hit is not None:
                     found.append((hit[0], hit[1], key))
-                    i += n
+                    end = i + n
                     break
-            else:
-                i += 1
         return found
 
     def _scan(

@@ -48,9 +48,16 @@ class EntityFinder:
                 self.patterns.append((etype, canonical, compile_terms(forms)))
                 forms_all += forms
         self.any_form = compile_terms(forms_all)
+        self._canonicals: dict[str, tuple[Entity, ...]] = {}
 
-    def _canonical(self, surface: str) -> list[Entity]:
-        return [Entity(t, c) for t, c, p in self.patterns if p.fullmatch(surface)]
+    def _canonical(self, surface: str) -> tuple[Entity, ...]:
+        """Entities a matched surface form names (memoised: surfaces recur across articles)."""
+        found = self._canonicals.get(surface)
+        if found is None:
+            found = tuple(Entity(t, c) for t, c, p in self.patterns if p.fullmatch(surface))
+            if len(self._canonicals) < 50_000:
+                self._canonicals[surface] = found
+        return found
 
     def find(self, doc: PreparedText) -> list[Entity]:
         folded = f"{doc.folded_title}\n{doc.folded_body}"
@@ -125,5 +132,5 @@ def _surface_forms(doc: PreparedText) -> dict[str, str]:
     forms: dict[str, str] = {}
     words = _WORD_RE.findall(f"{doc.title} {doc.body[:20_000]}".lower())
     for word in dict.fromkeys(words):  # each spelling once, in order of first sight
-        forms.setdefault(fold(word), word)
+        forms.setdefault(word if word.isascii() else fold(word), word)  # ASCII: folded already
     return forms
