@@ -10,6 +10,7 @@ vocabulary, and identifiers (NCT trial numbers, DOIs, PubMed IDs) by pattern.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from preventia.nlp.text import PreparedText, fold
@@ -81,16 +82,23 @@ class KeywordExtractor:
 
     def _phrases(self, folded: str, stop: frozenset[str]) -> list[tuple[str, ...]]:
         """Every 1- to 3-word n-gram inside runs of content words."""
-        runs: list[list[str]] = [[]]
+        runs: list[list[str]] = []
+        run: list[str] = []
         for token in _TOKEN_RE.findall(folded):
-            if token[0].isalpha() and token not in stop and len(token) > 2:
-                runs[-1].append(token)
-            elif token in JOINERS and runs[-1]:
-                runs[-1].append(token)  # "cáncer de mama" stays one phrase
-            elif runs[-1]:
-                runs.append([])
+            # Tokens longer than two characters are words; "cáncer de mama" stays one phrase.
+            if (len(token) > 2 and token not in stop) or (run and token in JOINERS):
+                run.append(token)
+            elif run:
+                runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
         phrases: list[tuple[str, ...]] = []
         for run in runs:
+            if JOINERS.isdisjoint(run):
+                for size in range(1, MAX_PHRASE_WORDS + 1):
+                    phrases += zip(*(run[k:] for k in range(size)), strict=False)
+                continue
             for size in range(1, MAX_PHRASE_WORDS + 1):
                 phrases += [
                     gram
@@ -103,9 +111,7 @@ class KeywordExtractor:
     def extract(self, doc: PreparedText, language: str | None) -> list[str]:
         stop = self.stopwords.get(language or "en", self.stopwords["en"])
         title = set(self._phrases(doc.folded_title, stop))
-        counts: dict[tuple[str, ...], float] = {}
-        for phrase in self._phrases(doc.folded_title + "\n" + doc.folded_body, stop):
-            counts[phrase] = counts.get(phrase, 0.0) + 1.0
+        counts = Counter(self._phrases(doc.folded_title + "\n" + doc.folded_body, stop))
         scores = {
             p: c * (1.0 + 1.5 * (len(p) - 1)) * (2.0 if p in title else 1.0)
             for p, c in counts.items()
@@ -128,9 +134,13 @@ class KeywordExtractor:
 
 
 def _surface_forms(doc: PreparedText) -> dict[str, str]:
-    """Folded word -> its accented lower-case spelling in the text (first seen)."""
+    """Folded word -> its accented lower-case spelling in the text (first seen); words
+    spelt as their folded form may be left out (look them up with a default)."""
     forms: dict[str, str] = {}
-    words = _WORD_RE.findall(f"{doc.title} {doc.body[:20_000]}".lower())
+    text = f"{doc.title} {doc.body[:20_000]}".lower()
+    if text.isascii():  # every word is its own folded form
+        return forms
+    words = _WORD_RE.findall(text)
     for word in dict.fromkeys(words):  # each spelling once, in order of first sight
         forms.setdefault(word if word.isascii() else fold(word), word)  # ASCII: folded already
     return forms
