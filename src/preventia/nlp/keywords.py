@@ -81,31 +81,23 @@ class KeywordExtractor:
         self.stopwords = {lang: frozenset(data[lang]) for lang in ("en", "es")}
 
     def _phrases(self, folded: str, stop: frozenset[str]) -> list[tuple[str, ...]]:
-        """Every 1- to 3-word n-gram inside runs of content words."""
-        runs: list[list[str]] = []
-        run: list[str] = []
+        """Every 1- to 3-word n-gram inside runs of content words (in no particular order)."""
+        # Content words in text order, runs separated by "" (no token is empty).
+        words = [""]
         for token in _TOKEN_RE.findall(folded):
             # Tokens longer than two characters are words; "cáncer de mama" stays one phrase.
-            if (len(token) > 2 and token not in stop) or (run and token in JOINERS):
-                run.append(token)
-            elif run:
-                runs.append(run)
-                run = []
-        if run:
-            runs.append(run)
+            if (len(token) > 2 and token not in stop) or (words[-1] and token in JOINERS):
+                words.append(token)
+            elif words[-1]:
+                words.append("")
         phrases: list[tuple[str, ...]] = []
-        for run in runs:
-            if JOINERS.isdisjoint(run):
-                for size in range(1, MAX_PHRASE_WORDS + 1):
-                    phrases += zip(*(run[k:] for k in range(size)), strict=False)
-                continue
-            for size in range(1, MAX_PHRASE_WORDS + 1):
-                phrases += [
-                    gram
-                    for i in range(len(run) - size + 1)
-                    if (gram := tuple(run[i : i + size]))[0] not in JOINERS
-                    and gram[-1] not in JOINERS
-                ]
+        for size in range(1, MAX_PHRASE_WORDS + 1):
+            grams = zip(*(words[k:] for k in range(size)), strict=False)
+            phrases += [
+                gram
+                for gram in grams
+                if "" not in gram and gram[0] not in JOINERS and gram[-1] not in JOINERS
+            ]
         return phrases
 
     def extract(self, doc: PreparedText, language: str | None) -> list[str]:
