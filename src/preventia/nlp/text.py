@@ -23,6 +23,7 @@ _SPACES_RE = re.compile(r"[ \t\u00a0]+")
 _NEWLINES_RE = re.compile(r"\n\s*\n+")
 _SENT_RE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n+")
 _WORD_RE = re.compile(r"\w+", re.U)
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
 class _CombiningMarks(dict[int, int | None]):
@@ -42,7 +43,13 @@ def strip_accents(text: str) -> str:
     """Remove diacritics while keeping case and (for Latin text) length."""
     if text.isascii():
         return text
-    return unicodedata.normalize("NFD", text).translate(_DROP_COMBINING)
+    decomposed = unicodedata.normalize("NFD", text)
+    # Only the non-ASCII runs can hold marks: translating them alone is much faster.
+    return _NON_ASCII_RE.sub(_drop_combining, decomposed)
+
+
+def _drop_combining(match: re.Match[str]) -> str:
+    return match.group(0).translate(_DROP_COMBINING)
 
 
 def fold(text: str) -> str:
