@@ -61,7 +61,7 @@ class EntityFinder:
         return found
 
     def find(self, doc: PreparedText) -> list[Entity]:
-        folded = f"{doc.folded_title}\n{doc.folded_body}"
+        folded = doc.folded_full
         surfaces = {m.group(0) for m in self.any_form.finditer(folded)}
         found: list[Entity] = []
         for surface in sorted(surfaces):
@@ -103,7 +103,7 @@ class KeywordExtractor:
     def extract(self, doc: PreparedText, language: str | None) -> list[str]:
         stop = self.stopwords.get(language or "en", self.stopwords["en"])
         title = set(self._phrases(doc.folded_title, stop))
-        counts = Counter(self._phrases(doc.folded_title + "\n" + doc.folded_body, stop))
+        counts = Counter(self._phrases(doc.folded_full, stop))
         scores = {
             p: c * (1.0 + 1.5 * (len(p) - 1)) * (2.0 if p in title else 1.0)
             for p, c in counts.items()

@@ -61,7 +61,7 @@ class RelevanceScorer:
             for m in terms.pattern.finditer(doc.joined)
         }
         ids = tuple(sorted(found))
-        everything = f"{doc.folded_title}\n{doc.folded_body}"
+        everything = doc.folded_full
         core = self.core.findall(everything)
         specific = self.specific.findall(everything)
         n_sent = max(len(doc.folded_sentences), 1)

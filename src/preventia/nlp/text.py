@@ -11,6 +11,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 #: Texts longer than this are cut before analysis (1 MB inputs stay fast).
 MAX_CHARS = 60_000
@@ -105,6 +106,11 @@ class PreparedText:
     def sentence_at(self, position: int) -> int:
         """Index of the sentence containing `position` of `joined`."""
         return bisect_right(self.offsets, position) - 1
+
+    @cached_property
+    def folded_full(self) -> str:
+        """Folded title and body, a newline apart (scanned by several analysers)."""
+        return f"{self.folded_title}\n{self.folded_body}"
 
     @property
     def full(self) -> str:

@@ -102,23 +102,27 @@ class ToneScorer:
         self.hedges = compile_terms(data["hedges"])
         self.context = compile_terms(data["context"])
 
-    def _negated(self, folded: str, start: int) -> bool:
+    @staticmethod
+    def _negated(negators: re.Pattern[str], folded: str, start: int) -> bool:
         window = folded[max(0, start - 40) : start]
         words = window.split()[-NEGATION_WORDS:]
-        if not words or self.negators.search(" ".join(words)) is None:
+        if not words or negators.search(" ".join(words)) is None:
             return False
         words = _CLAUSE_BREAK.split(window)[-1].split()[-NEGATION_WORDS:]
-        return self.negators.search(" ".join(words)) is not None
+        return negators.search(" ".join(words)) is not None
 
     def _scan(self, folded: str, zone_of: _ZoneOf, tallies: tuple[_Tally, _Tally]) -> None:
         """Add every cue of `folded` to the tally of its zone (phrases first, then cues)."""
         original = folded
-        for regex, sign, weight in self.rules:
+        # Windows and blanked copies only hold characters of `folded`: the pattern
+        # chosen for it (see `Terms.regex`) fits them too.
+        negators = self.negators.regex(original)
+        for rule, sign, weight in self.rules:
             spans: list[tuple[int, int]] = []
-            for m in regex.finditer(folded):
+            for m in rule.regex(original).finditer(folded):
                 start = m.start()
                 zone, factor = zone_of(start)
-                flipped = -sign if self._negated(original, start) else sign
+                flipped = -sign if self._negated(negators, original, start) else sign
                 tallies[zone].add(flipped, weight * factor, m.group(0))
                 spans.append(m.span())
             if spans:  # blank what matched so that later rules do not count it again

@@ -137,20 +137,27 @@ def _case_variants(letters: frozenset[str]) -> frozenset[str]:
 
 
 class _VariantCheck:
-    """Whether a text holds a case variant, remembering the last text asked about
-    (the analysers scan the same strings with many patterns in a row)."""
+    """Whether a text holds a case variant, remembering the last few long texts asked
+    about (the analysers scan the same strings with many patterns in a row)."""
 
     def __init__(self, variants: frozenset[str]) -> None:
         klass = "[" + "".join(map(re.escape, sorted(variants))) + "]"
         self.variants = re.compile(klass) if variants else None
-        self.last: tuple[str, bool] = ("", False)
+        #: id(text) -> (text, answer); the text is kept so that its id stays its own.
+        self.recent: dict[int, tuple[str, bool]] = {}
 
     def __call__(self, text: str) -> bool:
-        last = self.last
-        if last[0] is text:
-            return last[1]
-        found = self.variants is not None and self.variants.search(text) is not None
-        self.last = (text, found)
+        if self.variants is None:
+            return False
+        if len(text) < 200:
+            return self.variants.search(text) is not None
+        known = self.recent.get(id(text))
+        if known is not None and known[0] is text:
+            return known[1]
+        found = self.variants.search(text) is not None
+        if len(self.recent) >= 16:
+            self.recent.clear()
+        self.recent[id(text)] = (text, found)
         return found
 
 
