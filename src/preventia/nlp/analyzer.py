@@ -96,9 +96,10 @@ class Analyzer:
         notes = [
             n for n, flag in (("html_removed", doc.had_html), ("truncated", doc.truncated)) if flag
         ]
-        if doc.words == 0:
+        words = doc.words_up_to(MIN_WORDS)
+        if words == 0:
             return self._empty(None, "empty_text", notes)
-        if doc.words < MIN_WORDS:
+        if words < MIN_WORDS:
             return self._empty(None, "too_short", notes)
         lang = self._detect(doc, hint)
         if lang.language is None:

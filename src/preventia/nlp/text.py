@@ -96,7 +96,6 @@ class PreparedText:
     folded_title: str
     folded_lead: str
     folded_body: str
-    words: int
     truncated: bool
     had_html: bool
     #: Folded sentences joined by newlines, and the start offset of each sentence in it.
@@ -106,6 +105,21 @@ class PreparedText:
     def sentence_at(self, position: int) -> int:
         """Index of the sentence containing `position` of `joined`."""
         return bisect_right(self.offsets, position) - 1
+
+    @cached_property
+    def words(self) -> int:
+        """Number of words of title and body."""
+        return word_count(self.title) + word_count(self.body)
+
+    def words_up_to(self, limit: int) -> int:
+        """`words`, or `limit` when there are at least that many (stops counting there)."""
+        count = 0
+        for text in (self.title, self.body):
+            for _ in _WORD_RE.finditer(text):
+                count += 1
+                if count >= limit:
+                    return limit
+        return count
 
     @cached_property
     def folded_full(self) -> str:
@@ -145,7 +159,6 @@ def prepare(title: str | None, text: str | None) -> PreparedText:
         folded_title=fold(clean_title),
         folded_lead=folded_body[:LEAD_CHARS],
         folded_body=folded_body,
-        words=word_count(clean_title) + word_count(body),
         truncated=truncated,
         had_html=had_html,
         joined="\n".join(folded_sentences),
