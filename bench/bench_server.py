@@ -72,7 +72,7 @@ def serve(conn: Connection, hosts: list[str], corpus: Corpus) -> None:
     """Child process: run the fixture site and install batches on request."""
     from tests.fixtures.site import FixtureSite
 
-    with FixtureSite(hosts=hosts, populate=False) as site:
+    with FixtureSite(hosts=hosts, populate=False, keep_alive=True) as site:
         for host in hosts:
             site.set_robots(host, "User-agent: *\nAllow: /\n")
         base = {host: site.base_url(host) for host in hosts}

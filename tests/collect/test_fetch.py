@@ -18,9 +18,10 @@ from preventia.collect.body import (
 )
 from preventia.collect.fetch import Fetcher, FetchOptions, FetchOutcome, FetchResult
 from preventia.collect.fetch_types import acceptable_type, parse_retry_after
+from preventia.collect.ssrf import GuardedTransport, GuardPolicy
 from preventia.settings import CrawlSettings
-from tests.collect.conftest import fast_options, no_dns
-from tests.fixtures.site import FixtureSite
+from tests.collect.conftest import LOOPBACK, fast_options, no_dns
+from tests.fixtures.site import FixtureSite, Reply
 from tests.fixtures.site_content import HOSTILE_ROUTES
 
 
@@ -55,6 +56,57 @@ def test_hostile_endpoints_in_one_session_then_the_crawl_goes_on(
     results, after = asyncio.run(run())
     assert [r.outcome for r in results] == [h.outcome for h in fixture_site.hostile.values()]
     assert after.ok and after.text and "<html" in after.text.lower()
+
+
+@pytest.mark.parametrize("keep_alive", [True, False])
+def test_connections_are_reused_when_the_site_keeps_them_alive(keep_alive: bool) -> None:
+    """Through the SSRF-guarded transport, pages of one host share one kept-alive
+    connection; a server that closes after each answer gets a new one per request."""
+    with FixtureSite(hosts=("127.0.0.13",), populate=False, keep_alive=keep_alive) as site:
+        site.set_robots("127.0.0.13", "User-agent: *\nAllow: /\n")
+        urls = [site.url("127.0.0.13", f"/news/{i}/") for i in range(4)]
+        for url in urls:
+            site.add("127.0.0.13", url.split(site.base_url("127.0.0.13"), 1)[1], _page())
+
+        async def run() -> list[FetchResult]:
+            async with Fetcher(fast_options(), resolver=no_dns) as fetcher:
+                return [await fetcher.fetch(url) for url in urls]
+
+        results = asyncio.run(run())
+        assert all(r.ok for r in results)
+        pages = [r for r in site.requests_to("127.0.0.13") if r.route_path.startswith("/news/")]
+        assert len(pages) == 4
+        connections = {r.client_port for r in site.requests_to("127.0.0.13")}
+        assert len(connections) == (1 if keep_alive else 5)  # robots.txt + 4 pages
+
+
+def test_one_pool_per_origin_and_the_least_recent_is_closed() -> None:
+    """The guarded transport keeps a pool per origin (a kept-alive host is not bumped by
+    the others) and closes the least recently used pool beyond its bound."""
+    hosts = ("127.0.0.14", "127.0.0.15", "127.0.0.16")
+    with FixtureSite(hosts=hosts, populate=False, keep_alive=True) as site:
+        for host in hosts:
+            site.add(host, "/a/", _page())
+        transport = GuardedTransport(GuardPolicy(allowed_networks=(LOOPBACK,)), max_origins=2)
+
+        async def run() -> list[int]:
+            async with httpx.AsyncClient(transport=transport) as client:
+                for host in (hosts[0], hosts[0], hosts[1], hosts[2], hosts[0]):
+                    response = await client.get(site.url(host, "/a/"))
+                    assert response.status_code == 200
+                return [transport.origins]
+
+        assert asyncio.run(run()) == [2]
+        ports = {host: [r.client_port for r in site.requests_to(host)] for host in hosts}
+        # host 0's connection was reused, then closed when hosts 1 and 2 pushed its pool
+        # out of the two most recent: its third request came on a new connection
+        assert ports[hosts[0]][0] == ports[hosts[0]][1] != ports[hosts[0]][2]
+        assert len(ports[hosts[1]]) == len(ports[hosts[2]]) == 1
+
+
+def _page() -> Reply:
+    body = b"<html><head><title>t</title></head><body><p>Some text.</p></body></html>"
+    return Reply(body=body, content_type="text/html; charset=utf-8")
 
 
 def test_retry_after_is_honoured(fixture_site: FixtureSite) -> None:
