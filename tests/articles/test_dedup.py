@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from preventia.articles.dedup import NearDuplicateIndex, NearDuplicateOptions, jaccard, shingles
+from preventia.articles.dedup import (
+    NearDuplicateIndex,
+    NearDuplicateOptions,
+    jaccard,
+    shingle_hashes,
+    shingles,
+)
 from preventia.extract import extract_article
 from tests.shared_data import SHARED_DATA
 
@@ -88,15 +94,44 @@ def test_shingles_are_case_and_punctuation_insensitive() -> None:
     assert shingles("", size=3) == set()
 
 
-def test_signatures_match_datasketch_defaults() -> None:
-    """The cached permutations give the signature a fresh MinHash would (so signatures
-    made before and after the cache compare)."""
+def test_signature_is_datasketch_minhash_of_the_shingle_hashes() -> None:
+    """The signature is datasketch's MinHash (cached permutations) over the shingle hashes."""
     from datasketch import MinHash
 
     text = "Breast cancer screening with mammography finds tumours early in many women."
     options = NearDuplicateOptions()
     signature = NearDuplicateIndex(options).minhash(text)
-    reference = MinHash(num_perm=options.num_perm, seed=options.seed)
-    reference.update_batch([gram.encode("utf-8") for gram in shingles(text)])
+    reference = MinHash(num_perm=options.num_perm, seed=options.seed, hashfunc=int)
+    reference.update_batch(list(shingle_hashes(text)))
     assert signature is not None
     assert list(signature.hashvalues) == list(reference.hashvalues)
+
+
+def test_shingle_hashes_are_one_per_distinct_shingle(texts: dict[str, str]) -> None:
+    """Same shingle, same hash wherever it occurs; different shingles, different hashes
+    (no collision over the real pages), all within 32 bits."""
+    for text in [*texts.values(), "two words", "Breast cancer, screening!"]:
+        hashes = shingle_hashes(text)
+        assert len(set(hashes.tolist())) == len(shingles(text))
+        assert int(hashes.max()) < 2**32
+    assert set(shingle_hashes("Breast cancer, screening!").tolist()) == set(
+        shingle_hashes("breast CANCER screening").tolist()
+    )
+    assert (
+        shingle_hashes("cancer breast screening").tolist()
+        != shingle_hashes("breast cancer screening").tolist()
+    )
+    assert len(shingle_hashes("")) == 0
+
+
+def test_minhash_estimates_the_exact_jaccard(texts: dict[str, str]) -> None:
+    index = NearDuplicateIndex()
+    pairs = [
+        (texts["medicalnewstoday"], syndicated(texts["medicalnewstoday"])),
+        (texts["nytimes-1"], texts["nytimes-1"][: len(texts["nytimes-1"]) * 2 // 3]),
+        (texts["webmd-1"], texts["webmd-2"]),
+    ]
+    for a, b in pairs:
+        sig_a, sig_b = index.minhash(a), index.minhash(b)
+        assert sig_a is not None and sig_b is not None
+        assert abs(float(sig_a.jaccard(sig_b)) - jaccard(a, b)) < 0.12
