@@ -77,3 +77,48 @@ def test_no_case_mapping_above_the_scanned_range() -> None:
     assert high.lower() == high
     assert high.upper() == high
     assert high.casefold() == high
+
+
+SPAN_ENTRIES = [
+    "u.s.",
+    "breast cancer",
+    "cancer",
+    "mammogra*",
+    "-ish",
+    "a",
+    "re:\\w*n['’]t",
+    "e.g.",
+]
+SPAN_TEXTS = [
+    "u.s.u.s. u.s.breast cancer",  # matches ending on a non-word character, back to back
+    "breast cancer",  # a match at the start
+    "a a a aa a",
+    "ñbreast cancer _cancer 1cancer cancer_ cancer2 (cancer)",  # word characters before
+    "mammography mammogram-mammograms\nmammo",
+    "don't can’t isn't n't",
+    "e.g.e.g. e.g.a -ish--ish x-ish",
+    "",
+    "a",
+    "ααα cancer ñ cancer—cancer",
+]
+
+
+@pytest.mark.parametrize("text", SPAN_TEXTS)
+def test_spans_agree_with_finditer(text: str) -> None:
+    terms = compile_terms(SPAN_ENTRIES)
+    assert terms.spans(text) == [m.span() for m in terms.caseless.finditer(text)]
+    assert terms.spans(text) == [m.span() for m in terms.exact.finditer(text)]
+
+
+def test_spans_of_an_empty_match_fall_back_to_finditer() -> None:
+    terms = Terms(r"(?<!\w)(?:x*)(?!\w)", case_sensitive=True)
+    for text in ("", "x y", " xx  x"):
+        assert terms.spans(text) == [m.span() for m in terms.exact.finditer(text)]
+
+
+def test_spans_of_a_blanked_copy_use_the_original_choice() -> None:
+    terms = compile_terms(["screening"])
+    original = "ſcreening screening"
+    blanked = "          screening"
+    assert terms.spans(blanked, checked=original) == [(10, 19)]
+    assert terms.spans(original) == [(0, 9), (10, 19)]

@@ -62,7 +62,7 @@ class EntityFinder:
 
     def find(self, doc: PreparedText) -> list[Entity]:
         folded = doc.folded_full
-        surfaces = {m.group(0) for m in self.any_form.finditer(folded)}
+        surfaces = {folded[start:end] for start, end in self.any_form.spans(folded)}
         found: list[Entity] = []
         for surface in sorted(surfaces):
             found += [e for e in self._canonical(surface) if e not in found]

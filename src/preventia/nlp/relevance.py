@@ -56,9 +56,9 @@ class RelevanceScorer:
 
     def features(self, doc: PreparedText) -> tuple[RelevanceFeatures, tuple[int, ...]]:
         found = {
-            doc.sentence_at(m.start())
+            doc.sentence_at(start)
             for terms in (self.core, self.specific)
-            for m in terms.pattern.finditer(doc.joined)
+            for start, _ in terms.pattern.spans(doc.joined)
         }
         ids = tuple(sorted(found))
         everything = doc.folded_full

@@ -118,13 +118,11 @@ class ToneScorer:
         # chosen for it (see `Terms.regex`) fits them too.
         negators = self.negators.regex(original)
         for rule, sign, weight in self.rules:
-            spans: list[tuple[int, int]] = []
-            for m in rule.regex(original).finditer(folded):
-                start = m.start()
+            spans = rule.spans(folded, checked=original)
+            for start, end in spans:
                 zone, factor = zone_of(start)
                 flipped = -sign if self._negated(negators, original, start) else sign
-                tallies[zone].add(flipped, weight * factor, m.group(0))
-                spans.append(m.span())
+                tallies[zone].add(flipped, weight * factor, folded[start:end])
             if spans:  # blank what matched so that later rules do not count it again
                 folded = _blank(folded, spans)
 
@@ -132,8 +130,8 @@ class ToneScorer:
         """How much hedges and a mixed body pull the score towards neutral."""
         damp = QUESTION_DAMP if doc.title.rstrip().endswith("?") else 1.0
         hedges = 2 * len(self.hedges.findall(doc.folded_title)) + sum(
-            2 if doc.sentence_at(m.start()) < LEAD_SENTENCES else 1
-            for m in self.hedges.finditer(doc.joined)
+            2 if doc.sentence_at(start) < LEAD_SENTENCES else 1
+            for start, _ in self.hedges.spans(doc.joined)
         )
         damp *= HEDGE_DAMP ** min(hedges, 3)
         low, high = sorted((body.p, body.n))
@@ -143,7 +141,7 @@ class ToneScorer:
 
     def _context_ids(self, doc: PreparedText) -> set[int]:
         """Sentences of background figures ("each year", "la primera causa de muerte")."""
-        return {doc.sentence_at(m.start()) for m in self.context.finditer(doc.joined)}
+        return {doc.sentence_at(start) for start, _ in self.context.spans(doc.joined)}
 
     def score(self, doc: PreparedText, bc_ids: tuple[int, ...] = ()) -> ToneResult:
         focus, context = set(bc_ids), self._context_ids(doc)

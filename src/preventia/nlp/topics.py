@@ -115,10 +115,10 @@ class TopicScorer:
         votes: dict[str, dict[int, float]] = {t: {} for t in TOPICS}
         sources = ((doc.joined, doc.sentence_at), (doc.folded_title, lambda _: -1))
         for text, locate in sources:
-            for m in self.any_term.finditer(text):
-                surface = m.group(0)
+            for start, end in self.any_term.spans(text):
+                surface = text[start:end]
                 for topic, vote in self.owners(surface):
-                    index = locate(m.start())
+                    index = locate(start)
                     votes[topic][index] = max(vote, votes[topic].get(index, 0.0))
                     hits[topic].append(surface)
         return votes

@@ -170,6 +170,12 @@ def _variant_check(letters: frozenset[str] | None) -> _VariantCheck | None:
     return None if letters is None else _check_for(_case_variants(letters))
 
 
+_WORD_START = r"(?<!\w)"
+#: Every character but ``[0-9A-Za-z_]``: a superset of ``\W`` that `re` skips to quickly.
+_NOT_ASCII_WORD = r"[\x00-/:-@\[-^`{-\U0010ffff]"
+_WORD_CHAR = re.compile(r"\w")
+
+
 class Terms:
     """A compiled vocabulary pattern, case-insensitive unless `case_sensitive`.
 
@@ -178,14 +184,21 @@ class Terms:
     of the pattern's letters (see `_case_variants`) gives the same matches with a
     case-sensitive pattern, which Python's `re` runs about twice as fast.  Other
     texts use the IGNORECASE pattern.
+
+    `spans` is the fast way to list matches of a pattern opening on ``(?<!\\w)``:
+    see `_word_spans`.
     """
 
-    __slots__ = ("_has_variants", "caseless", "exact")
+    __slots__ = ("_has_variants", "_skip", "caseless", "exact")
 
     def __init__(self, source: str, *, case_sensitive: bool = False) -> None:
         self.exact = re.compile(source)
         self.caseless = self.exact if case_sensitive else re.compile(source, re.I)
         self._has_variants = None if case_sensitive else _variant_check(_letters(source))
+        # The same pattern preceded by the character before the match.
+        self._skip = (
+            re.compile(_NOT_ASCII_WORD + source) if source.startswith(_WORD_START) else None
+        )
 
     def regex(self, text: str) -> re.Pattern[str]:
         """The compiled pattern that matches `text` as specified (the fast one if it can)."""
@@ -193,6 +206,18 @@ class Terms:
             return self.exact
         check = self._has_variants
         return self.caseless if check is None or check(text) else self.exact
+
+    def spans(self, text: str, *, checked: str | None = None) -> list[tuple[int, int]]:
+        """(start, end) of every match in `text`, as `finditer` gives them.
+
+        `checked` is a text that `text` was made from by blanking characters out: the
+        pattern chosen for it fits `text` (and the choice is remembered for long texts).
+        """
+        regex = self.regex(text if checked is None else checked)
+        if self._skip is None or regex is not self.exact:
+            return [m.span() for m in regex.finditer(text)]
+        found = _word_spans(regex, self._skip, text)
+        return [m.span() for m in regex.finditer(text)] if found is None else found
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.regex(text).finditer(text)
@@ -207,6 +232,41 @@ class Terms:
         return self.regex(text).fullmatch(text)
 
 
+def _word_spans(
+    regex: re.Pattern[str], skip: re.Pattern[str], text: str
+) -> list[tuple[int, int]] | None:
+    """The spans `regex.finditer(text)` gives, for a `regex` opening on ``(?<!\\w)``.
+
+    `re` cannot skip ahead to where such a pattern may match: it tries the look-behind
+    at every character.  `skip` (the same pattern after a character class that is a
+    superset of ``\\W``) lets it skip to candidate characters, and a match of `skip`
+    at ``q`` is a match of `regex` at ``q + 1``; `regex` itself is tried where `skip`
+    cannot see: at the start and right after a match that ends on a non-word
+    character.  None if a match is empty (then `finditer` rules are subtler).
+    """
+    found: list[tuple[int, int]] = []
+    match, search, word_char = regex.match, skip.search, _WORD_CHAR.match
+    pos = 0
+    while True:
+        if pos == 0 or word_char(text, pos - 1) is None:
+            m = match(text, pos)
+            if m is not None:
+                start, end = m.span()
+                if start == end:
+                    return None
+                found.append((start, end))
+                pos = end
+                continue
+        m = search(text, pos)
+        if m is None:
+            return found
+        start, end = m.span()
+        if start + 1 == end:
+            return None
+        found.append((start + 1, end))
+        pos = end
+
+
 @dataclass(frozen=True)
 class TermSet:
     """A named, compiled list of vocabulary entries."""
@@ -219,10 +279,10 @@ class TermSet:
         return cls(name=name, pattern=compile_terms(terms))
 
     def findall(self, folded: str) -> list[str]:
-        return [m.group(0) for m in self.pattern.finditer(folded)]
+        return [folded[start:end] for start, end in self.pattern.spans(folded)]
 
     def count(self, folded: str) -> int:
-        return sum(1 for _ in self.pattern.finditer(folded))
+        return len(self.pattern.spans(folded))
 
     def search(self, folded: str) -> bool:
         return self.pattern.search(folded) is not None
