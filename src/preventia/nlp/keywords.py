@@ -28,6 +28,7 @@ _NCT_RE = re.compile(r"\bNCT\d{8}\b")
 _DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>,;]+[^\s\"'<>,;.)]")
 _PMID_RE = re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.I)
 _WORD_RE = re.compile(r"\w+")
+_NON_ASCII_WORD_CHAR_RE = re.compile(r"[^\W\x00-\x7f]")
 _TOKEN_RE = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]|[.,;:!?()\"“”«»]|\n")
 
 
@@ -130,7 +131,7 @@ def _surface_forms(doc: PreparedText) -> dict[str, str]:
     spelt as their folded form may be left out (look them up with a default)."""
     forms: dict[str, str] = {}
     text = f"{doc.title} {doc.body[:20_000]}".lower()
-    if text.isascii():  # every word is its own folded form
+    if _NON_ASCII_WORD_CHAR_RE.search(text) is None:  # every word is its own folded form
         return forms
     words = _WORD_RE.findall(text)
     for word in dict.fromkeys(words):  # each spelling once, in order of first sight

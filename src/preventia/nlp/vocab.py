@@ -172,7 +172,7 @@ def _variant_check(letters: frozenset[str] | None) -> _VariantCheck | None:
 
 _WORD_START = r"(?<!\w)"
 #: Every character but ``[0-9A-Za-z_]``: a superset of ``\W`` that `re` skips to quickly.
-_NOT_ASCII_WORD = r"[\x00-/:-@\[-^`{-\U0010ffff]"
+_NOT_ASCII_WORD = r"[^0-9A-Za-z_]"
 _WORD_CHAR = re.compile(r"\w")
 
 
