@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -166,8 +167,15 @@ def _check_for(variants: frozenset[str]) -> _VariantCheck:
     return _VariantCheck(variants)
 
 
+#: Letters of most patterns.  Patterns within them share one check (for the variants of
+#: all of them, a superset of their own): a text is then searched once, not per pattern.
+COMMON_LETTERS = frozenset(string.ascii_lowercase + string.digits + string.punctuation + " \n’")
+
+
 def _variant_check(letters: frozenset[str] | None) -> _VariantCheck | None:
-    return None if letters is None else _check_for(_case_variants(letters))
+    if letters is None:
+        return None
+    return _check_for(_case_variants(COMMON_LETTERS if letters <= COMMON_LETTERS else letters))
 
 
 _WORD_START = r"(?<!\w)"
