@@ -120,6 +120,21 @@ def ids_for_dedup(session: Session, since: datetime, limit: int) -> list[int]:
     return [int(i) for i in session.scalars(query)][::-1]
 
 
+def ids_for_dedup_after(session: Session, after_id: int, since: datetime) -> list[int]:
+    """The ids of :func:`ids_for_dedup`'s articles newer than ``after_id``, oldest first."""
+    query = (
+        select(Article.id)
+        .where(
+            Article.id > after_id,
+            Article.status == ArticleStatus.STORED,
+            Article.text.is_not(None),
+            Article.fetched_at >= since,
+        )
+        .order_by(Article.id)
+    )
+    return [int(i) for i in session.scalars(query)]
+
+
 def texts_by_id(session: Session, ids: Sequence[int]) -> Iterator[tuple[int, str]]:
     """(id, stored text) of these articles, in the given order, read 500 at a time (those
     without text are left out)."""

@@ -49,6 +49,7 @@ Analyse = Callable[..., AnalysisResult]
 MAX_CHILD_SITEMAPS = 3
 DEDUP_WINDOW = timedelta(days=30)
 DEDUP_MAX_TEXTS = 5000
+DEDUP_SLACK = 500  # task mode: originals indexed beyond the cap before trimming to it
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Collector:
         self.listener = listener or ProgressListener()
         self.on_stored = on_stored or (lambda: None)
         self.near_duplicates = PresignedIndex()
+        self._indexed_up_to = 0  # the newest article id the index has been brought up to
         self._workers: PageWorkers | None = None
         self._articles_found = 0
 
@@ -186,6 +188,24 @@ class Collector:
             missing = [article_id for article_id in wanted if article_id not in index]
             for article_id, text in articles_repository.texts_by_id(session, missing):
                 index.add(article_id, text)
+        self._indexed_up_to = max([self._indexed_up_to, *wanted[-1:]])
+
+    def _catch_up_near_duplicates(self) -> None:
+        """Index the originals stored since the index was last brought up to date (by other
+        worker processes: ours are indexed as they are stored), read from the primary so
+        that none is missed for replica lag; the window is trimmed once the index has
+        outgrown it."""
+        index = self.near_duplicates
+        with transaction(self.database.sessions) as session:
+            newer = articles_repository.ids_for_dedup_after(
+                session, self._indexed_up_to, utcnow() - DEDUP_WINDOW
+            )
+            missing = [article_id for article_id in newer if article_id not in index]
+            for article_id, text in articles_repository.texts_by_id(session, missing):
+                index.add(article_id, text)
+        self._indexed_up_to = max([self._indexed_up_to, *newer[-1:]])
+        if len(index) > DEDUP_MAX_TEXTS + DEDUP_SLACK:
+            self._load_near_duplicates()
 
     def refresh_near_duplicates(self) -> None:
         """Reload the near-duplicate index from the stored articles (task mode, at start)."""
@@ -343,8 +363,10 @@ class Collector:
         self, snapshot: _SourceSnapshot, entry: DiscoveredEntry, *, count: bool = False
     ) -> tuple[str, bool]:
         """The outcome for one entry, and whether it is final (not to be retried). With
-        ``count``, the outcome is also added to the source's counts in the database, in the
-        same transaction as what the entry changes (a cycle counts all at its end instead)."""
+        ``count`` (task mode), the outcome is also added to the source's counts in the
+        database, in the same transaction as what the entry changes (a cycle counts all at
+        its end instead), and a relevant article is checked against the near-duplicate index
+        brought up to date with what other worker processes stored meanwhile."""
         fetched = await self.fetcher.fetch(entry.url, kind="page")
         if not fetched.ok or fetched.body is None:
             if fetched.permanent:
@@ -365,6 +387,8 @@ class Collector:
         item = ArticleInput(entry.url, page, done.analysis, entry.title, entry.published)
         if done.signature is not None:
             self.near_duplicates.presign(page.text, done.signature)
+            if count:  # task mode: other worker processes store articles at the same time
+                self._catch_up_near_duplicates()
         try:
             return self._store(snapshot, item, count=count).value, True
         finally:
