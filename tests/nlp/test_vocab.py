@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from preventia.nlp import keywords
 from preventia.nlp.text import fold
-from preventia.nlp.vocab import CASED_LIMIT, Terms, compile_terms, load_data
+from preventia.nlp.vocab import CASED_LIMIT, Terms, caseless, compile_terms, load_data
 
 ENTRIES = ["breast cancer", "mammogra*", "screening", "re:canceres? de (?:[a-z]+\\s*,\\s*)+mama"]
 TEXTS = [
@@ -122,3 +123,29 @@ def test_spans_of_a_blanked_copy_use_the_original_choice() -> None:
     blanked = "          screening"
     assert terms.spans(blanked, checked=original) == [(10, 19)]
     assert terms.spans(original) == [(0, 9), (10, 19)]
+
+
+ID_TEXTS = [
+    "NCT12345678 xNCT12345678 NCT123456789 _NCT12345678 (NCT12345678) éNCT12345678 NCT01234567.",
+    "10.1000/abc. 10.1000/abc) x10.1000/ab 10.12/abc 210.1000/abc (10.1038/s41586-020-2012-7)",
+    "PMID: 12345 pmid 123456 PMıD:1234567 PMİD 1234567 xPMID 12345 PMID12345 pmid:  99999999",
+    "PMID 1234567890 ñPMID 12345 Pmid\n12345 PMID:12345a",
+]
+
+
+@pytest.mark.parametrize("text", ID_TEXTS)
+def test_identifier_patterns_match_the_word_boundary_forms(text: str) -> None:
+    references = [
+        (keywords._NCT_RE, re.compile(r"\bNCT\d{8}\b")),
+        (keywords._DOI_RE, re.compile(r"\b10\.\d{4,9}/[^\s\"'<>,;]+[^\s\"'<>,;.)]")),
+        (keywords._PMID_RE, re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.I)),
+    ]
+    for fast, reference in references:
+        assert fast.findall(text) == reference.findall(text)
+
+
+def test_caseless_matches_what_ignorecase_matches() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    for letter in "PMIDks":
+        expected = re.findall(re.escape(letter), every, re.I)
+        assert re.findall(caseless(letter), every) == expected

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from preventia.nlp.text import PreparedText, fold
-from preventia.nlp.vocab import Terms, compile_terms, load_data
+from preventia.nlp.vocab import Terms, caseless, compile_terms, load_data
 
 ENTITY_FILE = "entities.json"
 STOPWORD_FILE = "stopwords.json"
@@ -24,9 +24,12 @@ MAX_PHRASE_WORDS = 3
 #: Function words allowed inside a phrase (Spanish noun phrases: cáncer de mama).
 JOINERS = frozenset({"de", "del"})
 
-_NCT_RE = re.compile(r"\bNCT\d{8}\b")
-_DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>,;]+[^\s\"'<>,;.)]")
-_PMID_RE = re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.I)
+# Identifiers start on a word boundary: "(?<!\w…)" after the first characters (instead of
+# "\b" before them) checks it and lets `re` search for those characters quickly.
+_NCT_RE = re.compile(r"NCT(?<!\wNCT)\d{8}\b")
+_DOI_RE = re.compile(r"10\.(?<!\w10\.)\d{4,9}/[^\s\"'<>,;]+[^\s\"'<>,;.)]")
+#: "PMID" in any case, as IGNORECASE matches it.
+_PMID_RE = re.compile(rf"{caseless('P')}(?<!\w{caseless('P')}){caseless('MID')}:?\s*(\d{{5,9}})\b")
 _WORD_RE = re.compile(r"\w+")
 _NON_ASCII_WORD_CHAR_RE = re.compile(r"[^\W\x00-\x7f]")
 _TOKEN_RE = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]|[.,;:!?()\"“”«»]|\n")

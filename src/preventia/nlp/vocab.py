@@ -132,6 +132,18 @@ def _variants_of(letter: str) -> frozenset[str]:
     return frozenset(re.findall(re.escape(letter), _all_chars(), re.I)) - {letter}
 
 
+def caseless(literal: str) -> str:
+    """A regex fragment matching `literal` as it matches with IGNORECASE, without the
+    flag: each letter becomes the class of its case variants ("PM" -> ``[Pp][Mm]``)."""
+    pieces = []
+    for char in literal:
+        chars = sorted({char} | _variants_of(char))
+        pieces.append(
+            "[" + "".join(map(re.escape, chars)) + "]" if len(chars) > 1 else re.escape(char)
+        )
+    return "".join(pieces)
+
+
 def _case_variants(letters: frozenset[str]) -> frozenset[str]:
     """Characters that IGNORECASE matches to a *different* one of `letters`."""
     return frozenset().union(*map(_variants_of, letters))
