@@ -36,7 +36,7 @@ lint: install ## Ruff lint and format check
 	$(BIN)/ruff check src tests bench migrations
 	$(BIN)/ruff format --check src tests bench migrations
 
-typecheck: install ## mypy (strict) on the package
+typecheck: install ## mypy (strict) on the package and the benchmarks
 	$(BIN)/mypy
 
 eval: install ## Quality gates: analysis and extraction metrics against their pinned floors

@@ -141,11 +141,11 @@ def generate(engine: Engine, count: int, seed: int = 7, *, rollups: bool = True)
                 {"article_id": row["id"], "kind": "keyword", "value": k, "score": 0.1} for k in kws
             ]
         with engine.begin() as connection:
-            connection.execute(insert(Article.__table__), articles)
-            connection.execute(insert(ArticleTopic.__table__), topics)
+            connection.execute(insert(Article), articles)
+            connection.execute(insert(ArticleTopic), topics)
             if countries:
-                connection.execute(insert(ArticleCountry.__table__), countries)
-            connection.execute(insert(ArticleKeyword.__table__), keywords)
+                connection.execute(insert(ArticleCountry), countries)
+            connection.execute(insert(ArticleKeyword), keywords)
         done += size
     if rollups:
         with Session(engine) as session, session.begin():

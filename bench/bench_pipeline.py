@@ -81,7 +81,7 @@ def database(postgres: str | None) -> Iterator[Database]:
 def add_sources(db: Database, site: SiteProcess) -> None:
     with transaction(db.sessions) as session:
         for host in site.hosts:
-            data = SourceCreate(url=site.feed_url(host), name=f"bench {host}")  # type: ignore[arg-type]
+            data = SourceCreate(url=site.feed_url(host), name=f"bench {host}")
             add_source(session, data, None)
 
 

@@ -18,6 +18,7 @@ child, so the parent can regenerate the very same bytes (the corpus is determini
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import multiprocessing
 import threading
@@ -136,11 +137,7 @@ async def _serve(conn: Connection, hosts: list[str], corpus: Corpus) -> None:
     servers = []
     base: dict[str, str] = {}
     for host in hosts:
-        server = await loop.create_server(
-            lambda host=host: _Connection(site, host),
-            host,
-            0,  # type: ignore[misc]
-        )
+        server = await loop.create_server(functools.partial(_Connection, site, host), host, 0)
         servers.append(server)
         base[host] = f"http://{host}:{server.sockets[0].getsockname()[1]}"
     conn.send(base)
