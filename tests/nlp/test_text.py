@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
+import re
 import unicodedata
 
+from preventia.nlp import text as text_module
 from preventia.nlp.text import fold, prepare, strip_accents
 
 
@@ -31,3 +34,21 @@ def test_words_up_to_stops_at_the_limit() -> None:
     assert doc.words_up_to(50) == 12
     empty = prepare("  ", "<p> </p> -- !")
     assert empty.words == empty.words_up_to(8) == 0
+
+
+def _random_texts(count: int) -> list[str]:
+    rnd = random.Random(7)
+    alphabet = list("ab .!?\"'”’)“‘¿¡(\n\t Á1A\u00a0\r")
+    return ["".join(rnd.choices(alphabet, k=rnd.randint(0, 30))) for _ in range(count)]
+
+
+def test_sentence_and_blank_patterns_match_their_plain_forms() -> None:
+    sentences = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n+")
+    blanks = re.compile(r"[ \t\u00a0]+")
+    crafted = [
+        'He said "no." She left.\n\nNew line! ¿Qué? (Yes.) ’Tis 2024. 3 cats.\n',
+        "a.  \t B. \u00a0C.\n \nD",
+    ]
+    for text in crafted + _random_texts(20_000):
+        assert text_module._SENT_RE.split(text) == sentences.split(text)
+        assert text_module._SPACES_RE.sub(" ", text) == blanks.sub(" ", text)

@@ -20,9 +20,19 @@ LEAD_CHARS = 400
 
 _TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]{1,500}>", re.S | re.I)
 _BLOCK_TAG_RE = re.compile(r"</?(p|div|br|li|h[1-6]|tr|section|article)\b[^>]*>", re.I)
-_SPACES_RE = re.compile(r"[ \t\u00a0]+")
+#: Runs of blanks other than a lone space (what ``[ \t\u00a0]+`` -> " " changes).
+_SPACES_RE = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
 _NEWLINES_RE = re.compile(r"\n\s*\n+")
-_SENT_RE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n+")
+#: Sentence breaks: ``(?<=[.!?])["'”’)]*\s+(?=…)|\n+`` (closing quotes and white space
+#: after a full stop before what starts a sentence, or new lines), written to open on a
+#: character class so that `re` skips quickly to where a break may be.
+_SENT_START = r"(?=[\"'“‘¿¡(]?[A-ZÁÉÍÓÚÑ0-9])"
+_SENT_RE = re.compile(
+    r"[\"'”’)\s](?:"
+    rf"(?<=[.!?][\"'”’)])[\"'”’)]*\s+{_SENT_START}"
+    rf"|(?<=[.!?]\s)\s*{_SENT_START}"
+    r"|(?<=\n)\n*)"
+)
 _WORD_RE = re.compile(r"\w+", re.U)
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
