@@ -52,3 +52,17 @@ def test_sentence_and_blank_patterns_match_their_plain_forms() -> None:
     for text in crafted + _random_texts(20_000):
         assert text_module._SENT_RE.split(text) == sentences.split(text)
         assert text_module._SPACES_RE.sub(" ", text) == blanks.sub(" ", text)
+
+
+def test_folded_sentences_are_the_folds_of_the_sentences() -> None:
+    rnd = random.Random(11)
+    alphabet = list("aΣΑ. \n!?\u0301\u0345'’\u00adİÉ1Ω")
+    texts = [
+        "ΟΔΥΣΣΕΥΣ. Σ\n\u0301Σ. ΑΣ\nΣΑ",
+        "Cáncer de MAMA. Él dijo: \u0301hola.\n\nΤΕΛΟΣ",
+        *("".join(rnd.choices(alphabet, k=rnd.randint(0, 40))) for _ in range(5_000)),
+    ]
+    for text in texts:
+        doc = prepare("t", text)
+        assert doc.folded_sentences == tuple(fold(s) for s in doc.sentences)
+        assert doc.joined == "\n".join(doc.folded_sentences)

@@ -155,7 +155,10 @@ def prepare(title: str | None, text: str | None) -> PreparedText:
         body, truncated = body[:MAX_CHARS], True
     sentences = tuple(split_sentences(body))
     folded_body = fold(body)
-    folded_sentences = tuple(fold(s) for s in sentences)
+    # Folding is per character (a sigma's final form stops at a line break too), and no
+    # sentence holds a line break: one fold of the joined sentences is the joined folds.
+    joined = fold("\n".join(sentences))
+    folded_sentences = tuple(joined.split("\n")) if sentences else ()
     offsets: list[int] = []
     position = 0
     for sentence in folded_sentences:
@@ -171,6 +174,6 @@ def prepare(title: str | None, text: str | None) -> PreparedText:
         folded_body=folded_body,
         truncated=truncated,
         had_html=had_html,
-        joined="\n".join(folded_sentences),
+        joined=joined,
         offsets=tuple(offsets),
     )
