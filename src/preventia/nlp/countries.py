@@ -38,7 +38,9 @@ class CountryResult:
     evidence: dict[str, list[str]]
 
 
-_TOKEN_RE = re.compile(r"\w+(?:[.'’\-]\w+)+\.?|\w+|,")
+#: Words, dotted or hyphenated compounds ("U.S.", "Saint-Denis") and commas; the same
+#: tokens as ``\w+(?:[.'’\-]\w+)+\.?|\w+|,``, found without matching each word twice.
+_TOKEN_RE = re.compile(r"\w+(?:(?:[.'’\-]\w+)+\.?)?|,")
 MAX_NGRAM = 7
 
 
