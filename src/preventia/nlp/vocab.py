@@ -209,20 +209,28 @@ class Terms:
     see `_word_spans`.
     """
 
-    __slots__ = ("_has_variants", "_skip", "caseless", "exact")
+    __slots__ = ("_caseless", "_has_variants", "_skip", "exact")
 
     def __init__(self, source: str, *, case_sensitive: bool = False) -> None:
         self.exact = re.compile(source)
-        self.caseless = self.exact if case_sensitive else re.compile(source, re.I)
+        # Compiled on first use: most processes never meet a text that needs it.
+        self._caseless: re.Pattern[str] | None = self.exact if case_sensitive else None
         self._has_variants = None if case_sensitive else _variant_check(_letters(source))
         # The same pattern preceded by the character before the match.
         self._skip = (
             re.compile(_NOT_ASCII_WORD + source) if source.startswith(_WORD_START) else None
         )
 
+    @property
+    def caseless(self) -> re.Pattern[str]:
+        """The pattern as specified: with IGNORECASE unless case-sensitive."""
+        if self._caseless is None:
+            self._caseless = re.compile(self.exact.pattern, re.I)
+        return self._caseless
+
     def regex(self, text: str) -> re.Pattern[str]:
         """The compiled pattern that matches `text` as specified (the fast one if it can)."""
-        if self.caseless is self.exact:
+        if self._caseless is self.exact:
             return self.exact
         check = self._has_variants
         return self.caseless if check is None or check(text) else self.exact
