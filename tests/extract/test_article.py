@@ -219,3 +219,20 @@ def test_language_sample_ends_on_a_whole_word() -> None:
     assert len(sample) <= 1000 and sample.endswith("word")
     assert sample_of("short text", 1000) == "short text"
     assert sample_of("x" * 3000, 1000) == "x" * 1000  # one long token: cut as is
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cáncer de mama: nuevas terapias para mujeres jóvenes en España", "es"),
+        ("Breast cancer: new drug approved for women with early disease", "en"),
+        ("Le cancer du sein touche une femme sur huit en France", "fr"),
+        ("Câncer de mama: novo tratamento aprovado no Brasil", "pt"),
+    ],
+)
+def test_short_texts_get_their_language_from_the_trigram_models(text: str, expected: str) -> None:
+    """Under lingua's 120 characters, with the trigram models only (no 1-5-gram models,
+    ~380 MB per process): a headline-length text still gets its language."""
+    from preventia.extract.language import detect_language
+
+    assert detect_language(text) == expected

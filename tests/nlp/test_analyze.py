@@ -195,3 +195,15 @@ def test_result_contract_and_versions() -> None:
     assert line["model_versions"] == ANALYZER_VERSIONS
     assert {"analyzer", "language", "topics", "tone"} <= set(ANALYZER_VERSIONS)
     json.dumps(line)  # serialisable
+
+
+def test_warm_up_loads_only_what_articles_need_and_short_texts_still_work() -> None:
+    """The warm-up sample is over lingua's 120-character limit (trigram models only); a
+    short text afterwards loads the other models itself and is detected."""
+    from preventia.nlp.language import WARM_UP_TEXT, LanguageDetector
+
+    assert len(WARM_UP_TEXT) > 120
+    detector = LanguageDetector()
+    detector.warm_up()
+    assert detector.detect("Breast cancer: new drug approved for women").language == "en"
+    assert detector.detect("Cáncer de mama: nuevas terapias para mujeres").language == "es"

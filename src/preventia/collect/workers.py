@@ -72,7 +72,11 @@ class PresignedIndex(NearDuplicateIndex):
 
 _WARM_PAGE = (
     b"<html lang='en'><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
-    + b"<p>Breast cancer screening with mammography finds tumours early in women.</p>" * 8
+    + b"".join(
+        b"<p>Breast cancer screening with mammography finds tumours early in women, "
+        b"says report %d of the regional health service.</p>" % i
+        for i in range(8)
+    )
     + b"</article></body></html>"
 )
 # Failures that mean "no process pool here": fall back to threads.
