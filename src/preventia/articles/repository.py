@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from preventia.db.dialect import insert_ignore
@@ -104,35 +104,26 @@ def add(session: Session, article: Article) -> Article:
     return article
 
 
+def _indexable(since: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Articles the near-duplicate index holds: stored originals with text, fetched since."""
+    return (
+        Article.status == ArticleStatus.STORED,
+        Article.text.is_not(None),
+        Article.fetched_at >= since,
+    )
+
+
 def ids_for_dedup(session: Session, since: datetime, limit: int) -> list[int]:
     """The newest original (not duplicate) stored articles with text, oldest of them first:
     the ids the MinHash index should hold (a near copy points at the first one)."""
-    query = (
-        select(Article.id)
-        .where(
-            Article.status == ArticleStatus.STORED,
-            Article.text.is_not(None),
-            Article.fetched_at >= since,
-        )
-        .order_by(Article.id.desc())
-        .limit(limit)
-    )
+    query = select(Article.id).where(*_indexable(since)).order_by(Article.id.desc()).limit(limit)
     return [int(i) for i in session.scalars(query)][::-1]
 
 
 def ids_for_dedup_after(session: Session, after_id: int, since: datetime) -> list[int]:
     """The ids of :func:`ids_for_dedup`'s articles newer than ``after_id``, oldest first."""
-    query = (
-        select(Article.id)
-        .where(
-            Article.id > after_id,
-            Article.status == ArticleStatus.STORED,
-            Article.text.is_not(None),
-            Article.fetched_at >= since,
-        )
-        .order_by(Article.id)
-    )
-    return [int(i) for i in session.scalars(query)]
+    query = select(Article.id).where(Article.id > after_id, *_indexable(since))
+    return [int(i) for i in session.scalars(query.order_by(Article.id))]
 
 
 def texts_by_id(session: Session, ids: Sequence[int]) -> Iterator[tuple[int, str]]:

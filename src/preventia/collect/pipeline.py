@@ -18,6 +18,7 @@ from datetime import timedelta
 from types import TracebackType
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from preventia.articles import repository as articles_repository
 from preventia.articles.service import ArticleInput, SourcePolicy, StoreOutcome, store_article
@@ -185,27 +186,28 @@ class Collector:
             for article_id in index.ids():
                 if article_id not in keep:
                     index.remove(article_id)
-            missing = [article_id for article_id in wanted if article_id not in index]
-            for article_id, text in articles_repository.texts_by_id(session, missing):
-                index.add(article_id, text)
-        self._indexed_up_to = max([self._indexed_up_to, *wanted[-1:]])
+            self._index_missing(session, wanted)
 
     def _catch_up_near_duplicates(self) -> None:
         """Index the originals stored since the index was last brought up to date (by other
         worker processes: ours are indexed as they are stored), read from the primary so
         that none is missed for replica lag; the window is trimmed once the index has
         outgrown it."""
-        index = self.near_duplicates
         with transaction(self.database.sessions) as session:
             newer = articles_repository.ids_for_dedup_after(
                 session, self._indexed_up_to, utcnow() - DEDUP_WINDOW
             )
-            missing = [article_id for article_id in newer if article_id not in index]
-            for article_id, text in articles_repository.texts_by_id(session, missing):
-                index.add(article_id, text)
-        self._indexed_up_to = max([self._indexed_up_to, *newer[-1:]])
-        if len(index) > DEDUP_MAX_TEXTS + DEDUP_SLACK:
+            self._index_missing(session, newer)
+        if len(self.near_duplicates) > DEDUP_MAX_TEXTS + DEDUP_SLACK:
             self._load_near_duplicates()
+
+    def _index_missing(self, session: Session, ids: list[int]) -> None:
+        """Sign and index those of ``ids`` (oldest first) that the index lacks."""
+        index = self.near_duplicates
+        missing = [article_id for article_id in ids if article_id not in index]
+        for article_id, text in articles_repository.texts_by_id(session, missing):
+            index.add(article_id, text)
+        self._indexed_up_to = max([self._indexed_up_to, *ids[-1:]])
 
     def refresh_near_duplicates(self) -> None:
         """Reload the near-duplicate index from the stored articles (task mode, at start)."""
